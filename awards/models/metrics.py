@@ -1,0 +1,82 @@
+"""Protection metrics: definitions are rows (seeded by a data migration), values are per nominee and year."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MetricUnit(models.TextChoices):
+    COUNT = "count", _("count")
+    PERCENT = "percent", _("percent")
+    RUPIAH = "rupiah", _("rupiah")
+    MONTHS = "months", _("months")
+    YES_NO = "yes_no", _("yes/no")
+
+
+class MetricDefinition(models.Model):
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    label_id = models.CharField(_("Indonesian label"), max_length=200)
+    label_en = models.CharField(_("English label"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=8, choices=MetricUnit.choices)
+    # Nominee kinds (NomineeKind values) the metric applies to.
+    kinds = models.JSONField(_("nominee kinds"), default=list)
+    min_value = models.DecimalField(_("minimum"), max_digits=20, decimal_places=4, null=True, blank=True)
+    max_value = models.DecimalField(_("maximum"), max_digits=20, decimal_places=4, null=True, blank=True)
+    not_above = models.ForeignKey(
+        "self", verbose_name=_("not more than"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="bounded_metrics",
+        help_text=_("The total this value may not exceed (for example workers_total for workers_protected)."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("metric definition")
+        verbose_name_plural = _("metric definitions")
+        ordering = ["position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_value__isnull=True)
+                | models.Q(max_value__isnull=True)
+                | models.Q(min_value__lte=models.F("max_value")),
+                name="metricdefinition_min_le_max",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def label(self):
+        from django.utils.translation import get_language
+
+        return self.label_en if (get_language() or "id").startswith("en") else self.label_id
+
+
+class MetricValue(models.Model):
+    """One reported figure. A missing row means "not reported", never zero.
+
+    Range and "not more than its total" are enforced by database triggers (migration 0002) because
+    they compare a row with its definition and with a sibling row, which a CHECK cannot.
+    """
+
+    nominee = models.ForeignKey(
+        "awards.Nominee", verbose_name=_("nominee"), on_delete=models.CASCADE, related_name="metric_values"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    metric = models.ForeignKey(
+        MetricDefinition, verbose_name=_("metric"), on_delete=models.PROTECT, related_name="values"
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("metric value")
+        verbose_name_plural = _("metric values")
+        constraints = [
+            models.UniqueConstraint(fields=["nominee", "year", "metric"], name="metricvalue_unique"),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="metricvalue_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000, year__lte=2100), name="metricvalue_year_sane"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "metric"])]
+
+    def __str__(self):
+        return f"{self.nominee_id} {self.year} {self.metric_id} = {self.value}"

@@ -1,0 +1,13 @@
+"""Reads about editions for pages."""
+from django.db.models import Count, Q
+
+from ..models import Edition
+
+
+def editions_overview():
+    """Editions with their number of categories, rounds and nominations, newest first."""
+    return Edition.objects.annotate(
+        category_count=Count("categories", distinct=True),
+        round_count=Count("rounds", distinct=True),
+        provincial_round_count=Count("rounds", filter=Q(rounds__level="provincial"), distinct=True),
+    ).order_by("-year")

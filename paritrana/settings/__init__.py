@@ -1,0 +1,1 @@
+"""Settings: `base` holds everything shared; `development` and `production` choose the rest."""
