@@ -1,0 +1,50 @@
+"""Who may do what: role and scope predicates, used by views, commands and selectors alike."""
+from django.core.exceptions import PermissionDenied
+
+from .models import Role
+
+
+def role_of(user):
+    """The user's award role, or None (superusers count as the national committee)."""
+    if not user or not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Role.COMMITTEE
+    profile = getattr(user, "profile", None)
+    return profile.role if profile else None
+
+
+def province_of(user):
+    profile = getattr(user, "profile", None)
+    return profile.province_id if profile else None
+
+
+def is_committee(user):
+    return role_of(user) == Role.COMMITTEE
+
+
+def is_committee_member(user):
+    """National or provincial committee: may run (part of) the award."""
+    return role_of(user) in (Role.COMMITTEE, Role.PROVINCIAL_COMMITTEE)
+
+
+def can_read_results(user):
+    return role_of(user) in (Role.COMMITTEE, Role.PROVINCIAL_COMMITTEE, Role.OBSERVER)
+
+
+def can_manage_round(user, round_):
+    """The national committee manages every round; a provincial committee only its province's provincial round."""
+    role = role_of(user)
+    if role == Role.COMMITTEE:
+        return True
+    return role == Role.PROVINCIAL_COMMITTEE and round_.level == "provincial" and round_.province_id == province_of(user)
+
+
+def can_read_round(user, round_):
+    return role_of(user) == Role.OBSERVER or can_manage_round(user, round_)
+
+
+def require(allowed):
+    """Raise PermissionDenied (403) unless `allowed` is true; for views and services."""
+    if not allowed:
+        raise PermissionDenied
