@@ -1,0 +1,295 @@
+"""Ranking groups (a category in a round) at a stage: round scores, ranks and flags (rules 5-9).
+
+A fixed number of queries per category and stage, whatever the number of nominations: one statement
+for the metric criteria (metric_sql.py), one for the judged scores (judged.py).
+"""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from ..models import Criterion, RoundLevel, Stage, StageKind, StageStatus
+from . import judged as judged_scores
+from .metric_sql import ScoringError, metric_totals, stage_plan
+from .rules import ZERO, boundary_ties, competition_ranks, exact, round_score
+
+
+@dataclass
+class MissingItem:
+    stage_kind: str
+    criterion_code: str
+
+    def __str__(self):
+        return f"{self.stage_kind}:{self.criterion_code}"
+
+
+@dataclass
+class RankingRow:
+    nomination_id: int
+    nominee_code: str
+    nominee_name: str
+    rank: int = 0
+    round_score: Decimal = ZERO  # rounded half-up to 4 decimals
+    stage_scores: dict = field(default_factory=dict)  # stage kind -> score rounded to 4 decimals
+    missing: list = field(default_factory=list)  # [MissingItem]: the criteria without a score
+    disagreements: list = field(default_factory=list)  # [(stage kind, criterion code, spread)]
+    award_tie: bool = False
+    advancement_tie: bool = False
+    tie_break: tuple = ()  # the tie-break criterion scores compared (4 decimals), in order
+
+    @property
+    def incomplete(self):
+        return bool(self.missing)
+
+    @property
+    def flags(self):
+        """Rule 9 as codes: incomplete, disagreement, award_tie, advancement_tie."""
+        codes = []
+        if self.missing:
+            codes.append("incomplete")
+        if self.disagreements:
+            codes.append("disagreement")
+        if self.award_tie:
+            codes.append("award_tie")
+        if self.advancement_tie:
+            codes.append("advancement_tie")
+        return codes
+
+    def as_data(self):
+        return {
+            "nomination": self.nomination_id,
+            "nominee": self.nominee_code,
+            "name": self.nominee_name,
+            "rank": self.rank,
+            "round_score": str(self.round_score),
+            "stage_scores": {kind: str(score) for kind, score in self.stage_scores.items()},
+            "flags": self.flags,
+            "missing": [str(item) for item in self.missing],
+            "disagreements": [[kind, code, str(round_score(value))] for kind, code, value in self.disagreements],
+        }
+
+
+@dataclass
+class StageResult:
+    """The raw material of one stage of one ranking group, kept for explanations."""
+
+    stage: Stage
+    plan: object  # StagePlan
+    metric_rows: dict  # nomination id -> (total, missing mask, tie-break grids)
+    judged: dict  # nomination id -> {criterion id: JudgedScore}
+    calibration: object | None
+
+
+@dataclass
+class Ranking:
+    category: object
+    round: object
+    stage: Stage
+    stages: list  # the stages whose scores are shown: weighted ones up to `stage`, and `stage`
+    weights: dict  # stage kind -> weight in the round score (0 if not weighted)
+    rows: list
+    results: dict  # stage kind -> StageResult
+    tie_break_criteria: list
+
+    def row(self, nomination_id):
+        for row in self.rows:
+            if row.nomination_id == nomination_id:
+                return row
+        raise KeyError(nomination_id)
+
+    def as_data(self):
+        """Canonical JSON-able content (decimals as strings), e.g. for exports and frozen results."""
+        return {
+            "edition": self.category.edition.year if hasattr(self.category, "edition") else None,
+            "category": self.category.code,
+            "round": self.round.key,
+            "stage": self.stage.kind,
+            "stages": [{"kind": s.kind, "weight": str(self.weights[s.kind])} for s in self.stages],
+            "rows": [row.as_data() for row in self.rows],
+        }
+
+
+def scored_stages(stages):
+    return [s for s in sorted(stages, key=lambda s: s.position) if s.kind != StageKind.SCREENING]
+
+
+def default_stage(stages):
+    """The latest opened (open or closed) scored stage; before any opens, the first scored stage."""
+    candidates = scored_stages(stages)
+    if not candidates:
+        raise ScoringError(_("This round has no assessment or interview stage to rank."))
+    opened = [s for s in candidates if s.status != StageStatus.DRAFT]
+    return opened[-1] if opened else candidates[0]
+
+
+def counted_stages(stages, stage):
+    """Rule 6: the scored stages up to and including `stage` (the weighted ones count in the round score)."""
+    if stage.kind == StageKind.SCREENING:
+        raise ScoringError(_("The screening stage has no scores; rank at the assessment or interview stage."))
+    return [s for s in scored_stages(stages) if s.position <= stage.position and (s.weight > 0 or s.id == stage.id)]
+
+
+def tie_break_criteria(criteria, stage_kinds):
+    ordered = sorted((c for c in criteria if c.tie_break_rank is not None), key=lambda c: c.tie_break_rank)
+    return [c for c in ordered if c.stage_kind in stage_kinds]
+
+
+def category_criteria(category):
+    return list(Criterion.objects.filter(category=category).select_related("metric", "denominator", "target_metric")
+                .order_by("stage_kind", "position", "code"))
+
+
+def rank_group(category, round_, stage=None):
+    """Rank one ranking group at `stage` (default: the latest opened scored stage). See docs/scoring.md."""
+    stages = list(Stage.objects.filter(round=round_))
+    if stage is None:
+        stage = default_stage(stages)
+    criteria = category_criteria(category)
+    computed = counted_stages(stages, stage)
+    tie_breakers = tie_break_criteria(criteria, {s.kind for s in computed})
+    results = {}
+    for s in computed:
+        plan = stage_plan(s.kind, criteria)
+        metric_ids = [c.id for c in tie_breakers if c.kind == "metric" and c.stage_kind == s.kind]
+        rows = metric_totals(plan=plan, category_id=category.id, year=category.edition.year,
+                             round_id=round_.id, tie_break_ids=metric_ids)
+        judged = judged_scores.fetch(plan=plan, category_id=category.id, round_id=round_.id)
+        results[s.kind] = _stage_result(s, plan, rows, judged.get(round_.id, []), metric_ids)
+    return _assemble(category, round_, stage, computed, results, tie_breakers)
+
+
+def rank_edition(edition):
+    """Rank every ranking group of the edition at its default stage, in a number of queries fixed by
+    the edition's categories and stages (not by its nominations). Returns a list of Rankings."""
+    from ..models import Category, Round
+
+    rounds = {r.id: r for r in Round.objects.filter(edition=edition).select_related("province")}
+    stages_by_round = {}
+    for s in Stage.objects.filter(round__edition=edition):
+        stages_by_round.setdefault(s.round_id, []).append(s)
+    categories = list(Category.objects.filter(edition=edition).select_related("edition"))
+    criteria_by_category = {}
+    for c in Criterion.objects.filter(category__edition=edition).select_related(
+            "metric", "denominator", "target_metric").order_by("stage_kind", "position", "code"):
+        criteria_by_category.setdefault(c.category_id, []).append(c)
+
+    rankings = []
+    for category in categories:
+        criteria = criteria_by_category.get(category.id, [])
+        groups = []
+        for round_id, round_ in rounds.items():
+            if category.national_only and round_.level != RoundLevel.NATIONAL:
+                continue
+            stages = stages_by_round.get(round_id, [])
+            if not scored_stages(stages):
+                continue
+            stage = default_stage(stages)
+            computed = counted_stages(stages, stage)
+            groups.append((round_, stage, computed))
+        kinds = {s.kind for _r, _s, computed in groups for s in computed}
+        tie_breakers = tie_break_criteria(criteria, kinds)
+        data = {}
+        for kind in sorted(kinds):
+            plan = stage_plan(kind, criteria)
+            metric_ids = [c.id for c in tie_breakers if c.kind == "metric" and c.stage_kind == kind]
+            by_round = {}
+            for row in metric_totals(plan=plan, category_id=category.id, year=edition.year, tie_break_ids=metric_ids):
+                by_round.setdefault(row[1], []).append(row)
+            data[kind] = (plan, metric_ids, by_round, judged_scores.fetch(plan=plan, category_id=category.id))
+        for round_, stage, computed in groups:
+            results = {}
+            for s in computed:
+                plan, metric_ids, by_round, judged = data[s.kind]
+                results[s.kind] = _stage_result(s, plan, by_round.get(round_.id, []), judged.get(round_.id, []),
+                                                metric_ids)
+            group_tie_breakers = [c for c in tie_breakers if c.stage_kind in results]
+            rankings.append(_assemble(category, round_, stage, computed, results, group_tie_breakers))
+    return rankings
+
+
+def _stage_result(stage, plan, rows, judged_rows, metric_tie_ids):
+    metric_rows = {row[0]: row for row in rows}
+    judged, calibration = judged_scores.score_group(plan=plan, stage=stage, rows=judged_rows)
+    return StageResult(stage=stage, plan=plan, metric_rows=metric_rows, judged=judged, calibration=calibration)
+
+
+def _stage_score(result, nomination_id, missing):
+    """Rule 5 for one nomination: Σ wᶜ·sᶜ ÷ Σ wᶜ; appends the criteria without a score to `missing`."""
+    plan = result.plan
+    row = result.metric_rows.get(nomination_id)
+    total, mask = (row[4], row[5]) if row is not None else (0, (1 << len(plan.metric_criteria)) - 1)
+    if mask:
+        for i, criterion in enumerate(plan.metric_criteria):
+            if mask >> i & 1:
+                missing.append(MissingItem(plan.stage_kind, criterion.code))
+    numerator = Decimal(int(total)).scaleb(-plan.exponent)
+    judged = result.judged.get(nomination_id, {})
+    for criterion in plan.judged_criteria:
+        score = judged.get(criterion.id)
+        if score is None or score.score is None:
+            missing.append(MissingItem(plan.stage_kind, criterion.code))
+        else:
+            numerator += plan.scaled_weights[criterion.id] * score.score
+    if not plan.criteria:
+        return ZERO
+    return numerator / plan.weight_total
+
+
+def _assemble(category, round_, stage, computed, results, tie_breakers):
+    weighted = [s for s in computed if s.weight > 0]
+    weights = {s.kind: s.weight for s in computed}
+    if not weighted:
+        # No weighted stage yet: the round score is the stage's own score (documented).
+        weighted, weights = [stage], {**weights, stage.kind: Decimal(1)}
+    weight_total = sum(weights[s.kind] for s in weighted)
+    current = results[stage.kind]
+    metric_tie_position = {}
+    for kind in results:
+        ids = [c.id for c in tie_breakers if c.kind == "metric" and c.stage_kind == kind]
+        for offset, cid in enumerate(ids):
+            metric_tie_position[cid] = (kind, 6 + offset)
+
+    rows = []
+    with exact():
+        for nomination_id, row in current.metric_rows.items():
+            ranking_row = RankingRow(nomination_id=nomination_id, nominee_code=row[2], nominee_name=row[3])
+            stage_values = {}
+            for s in computed:
+                stage_values[s.kind] = _stage_score(results[s.kind], nomination_id, ranking_row.missing)
+                for cid, score in results[s.kind].judged.get(nomination_id, {}).items():
+                    if score.disagreement:
+                        code = next(c.code for c in results[s.kind].plan.judged_criteria if c.id == cid)
+                        ranking_row.disagreements.append((s.kind, code, score.spread))
+            if len(weighted) == 1:
+                value = stage_values[weighted[0].kind]
+            else:
+                value = sum((weights[s.kind] * stage_values[s.kind] for s in weighted), ZERO) / weight_total
+            ranking_row.round_score = round_score(value)
+            ranking_row.stage_scores = {kind: round_score(v) for kind, v in stage_values.items()}
+            keys = []
+            for criterion in tie_breakers:
+                if criterion.kind == "metric":
+                    kind, position = metric_tie_position[criterion.id]
+                    metric_row = results[kind].metric_rows.get(nomination_id)
+                    grid = metric_row[position] if metric_row is not None else 0
+                    keys.append(round_score(Decimal(int(grid)).scaleb(-results[kind].plan.exponent)))
+                else:
+                    score = results[criterion.stage_kind].judged.get(nomination_id, {}).get(criterion.id)
+                    keys.append(round_score(score.score) if score is not None and score.score is not None else ZERO)
+            ranking_row.tie_break = tuple(keys)
+            rows.append(ranking_row)
+
+    # Rule 8: by round score, then the tie-break criteria, descending; equal keys share a rank.
+    # Rows of equal rank are listed by nominee code so that storage order never shows.
+    rows.sort(key=lambda r: r.nominee_code)
+    rows.sort(key=lambda r: (r.round_score, r.tie_break), reverse=True)
+    ranks = competition_ranks([(r.round_score, r.tie_break) for r in rows])
+    for row, rank in zip(rows, ranks, strict=True):
+        row.rank = rank
+    for position in boundary_ties(ranks, category.awards_count):
+        rows[position].award_tie = True
+    if round_.level == RoundLevel.PROVINCIAL:
+        for position in boundary_ties(ranks, category.advance_count):
+            rows[position].advancement_tie = True
+    return Ranking(category=category, round=round_, stage=stage, stages=computed, weights=weights, rows=rows,
+                   results=results, tie_break_criteria=tie_breakers)
