@@ -1,14 +1,14 @@
 """The domain's models, one module per part of DOMAIN.md."""
-from .regions import Region
-from .people import Profile, Role
-from .nominees import Nominee, NomineeKind, BusinessSize, Sector
-from .metrics import MetricDefinition, MetricUnit, MetricValue
-from .editions import Edition, Round, RoundLevel, Category, Stage, StageKind, StageStatus, Aggregation
-from .criteria import Criterion, CriterionKind, Rule
-from .nominations import Nomination, Eligibility, Panel
-from .reviews import Assignment, AssignmentStatus, Conflict, Score
-from .results import ResultSnapshot
 from .audit import AuditEvent
+from .criteria import Criterion, CriterionKind, Rule
+from .editions import Aggregation, Category, Edition, Round, RoundLevel, Stage, StageKind, StageStatus
+from .metrics import MetricDefinition, MetricUnit, MetricValue
+from .nominations import Eligibility, Nomination, Panel
+from .nominees import BusinessSize, Nominee, NomineeKind, Sector
+from .people import Profile, Role
+from .regions import Region
+from .results import ResultSnapshot
+from .reviews import Assignment, AssignmentStatus, Conflict, Score
 
 __all__ = [
     "Region", "Profile", "Role", "Nominee", "NomineeKind", "BusinessSize", "Sector",

@@ -1,0 +1,16 @@
+"""Load the demo edition (assessment year 2025, Lampung) and the demo accounts."""
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from ...services.demo import DEMO_PASSWORD, DEMO_USERS, demo_seed
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo edition for Lampung and the demo accounts (safe to run again)."
+
+    def handle(self, *args, **options):
+        edition = demo_seed()
+        self.stdout.write(_("Demo edition ready: %(name)s.") % {"name": edition.name})
+        self.stdout.write(_("Demo accounts (password: %(password)s):") % {"password": DEMO_PASSWORD})
+        for username, _first, _last, role, province, _staff in DEMO_USERS:
+            self.stdout.write(f"  {username:<16} {role.label}" + (f" · {province}" if province else ""))

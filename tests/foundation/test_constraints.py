@@ -1,0 +1,108 @@
+"""The database itself refuses data that breaks the domain's rules."""
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from awards.models import (
+    Category,
+    Criterion,
+    Edition,
+    MetricDefinition,
+    MetricValue,
+    Nominee,
+    Region,
+    Round,
+    Stage,
+)
+
+
+@pytest.fixture
+def metro(lampung):
+    return Nominee.objects.create(
+        code="18.72", kind="regency_government", name="Pemerintah Kota Metro",
+        region=Region.objects.get(code="18.72"), province=lampung,
+    )
+
+
+def metric(code):
+    return MetricDefinition.objects.get(code=code)
+
+
+def put(nominee, code, value, year=2025):
+    return MetricValue.objects.create(nominee=nominee, year=year, metric=metric(code), value=Decimal(value))
+
+
+def refused(fn, *args, **kwargs):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        fn(*args, **kwargs)
+
+
+def test_metric_definitions_are_seeded_rows(db):
+    assert MetricDefinition.objects.count() == 29
+    assert metric("workers_protected").not_above == metric("workers_total")
+    assert metric("coverage_target_pct").max_value == Decimal("100")
+    assert metric("contributions_on_time_months").max_value == Decimal("12")
+    assert metric("programs_enrolled").max_value == Decimal("5")
+
+
+def test_protected_above_total_is_refused_by_the_database(metro):
+    put(metro, "workers_total", "1000")
+    refused(put, metro, "workers_protected", "1001")
+    assert MetricValue.objects.filter(metric__code="workers_protected").count() == 0
+    put(metro, "workers_protected", "1000")
+
+
+def test_total_below_protected_is_refused_by_the_database(metro):
+    put(metro, "workers_protected", "500")
+    refused(put, metro, "workers_total", "499")
+    total = put(metro, "workers_total", "800")
+    total.value = Decimal("400")
+    refused(total.save)
+    assert MetricValue.objects.get(pk=total.pk).value == Decimal("800")
+
+
+def test_bound_applies_only_within_the_same_year(metro):
+    put(metro, "workers_total", "100", year=2024)
+    put(metro, "workers_protected", "150", year=2025)
+    assert MetricValue.objects.count() == 2
+
+
+def test_percentage_outside_0_100_is_refused(metro):
+    refused(put, metro, "coverage_target_pct", "100.5")
+    refused(put, metro, "workers_total", "-1")
+    put(metro, "coverage_target_pct", "100")
+
+
+def test_months_outside_0_12_are_refused(lampung):
+    shop = Nominee.objects.create(code="NPP1", employer_number="NPP1", kind="umkm", name="UD Contoh",
+                                  region=Region.objects.get(code="18.72"), province=lampung)
+    refused(put, shop, "contributions_on_time_months", "13")
+    put(shop, "contributions_on_time_months", "12")
+
+
+def test_business_without_employer_number_is_refused(lampung):
+    refused(Nominee.objects.create, code="X", kind="business", name="PT Contoh",
+                                           region=lampung, province=lampung)
+
+
+def test_weights_must_be_positive(lampung):
+    edition = Edition.objects.create(year=2025, name="2025")
+    category = Category.objects.create(edition=edition, code="pemkab", name_id="Pemkab", name_en="Regency",
+                                       nominee_kind="regency_government")
+    refused(Criterion.objects.create, category=category, stage_kind="assessment", code="k", name_id="k",
+                                             name_en="k", kind="judged", weight=Decimal("0"))
+    refused(Criterion.objects.create, category=category, stage_kind="assessment", code="m", name_id="m",
+                                             name_en="m", kind="metric", weight=Decimal("1"), rule="linear",
+                                             metric=metric("workers_total"), low=10, high=5)
+    national = Round.objects.create(edition=edition, level="national")
+    refused(Stage.objects.create, round=national, kind="screening", position=1, weight=Decimal("10"))
+
+
+def test_rounds_one_per_province_and_one_national(lampung):
+    edition = Edition.objects.create(year=2025, name="2025")
+    Round.objects.create(edition=edition, level="national")
+    Round.objects.create(edition=edition, level="provincial", province=lampung)
+    refused(Round.objects.create, edition=edition, level="national")
+    refused(Round.objects.create, edition=edition, level="provincial", province=lampung)
+    refused(Round.objects.create, edition=edition, level="provincial")

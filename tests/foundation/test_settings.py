@@ -1,0 +1,38 @@
+"""Production settings take their secret from the environment and refuse to start without it."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_production_check(extra_env):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL")}
+    env.update(DJANGO_SETTINGS_MODULE="paritrana.settings.production", **extra_env)
+    return subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run_production_check({})
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_starts_with_secret_key():
+    result = run_production_check({"SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "paritrana.example"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_database_url_selects_postgresql(monkeypatch):
+    from paritrana.settings.base import BASE_DIR, database_from_env
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.internal:5432/paritrana")
+    config = database_from_env(BASE_DIR / "x.sqlite3")["default"]
+    assert (config["ENGINE"], config["NAME"], config["HOST"]) == (
+        "django.db.backends.postgresql", "paritrana", "db.internal")
+    monkeypatch.delenv("DATABASE_URL")
+    config = database_from_env(BASE_DIR / "x.sqlite3")["default"]
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
