@@ -1,0 +1,143 @@
+"""The import benchmark: a synthetic employer file, imported by `metrics_import` and, for comparison,
+loaded raw (PostgreSQL COPY, SQLite executemany in one transaction) into the same tables."""
+import csv
+import resource
+import time
+from contextlib import closing
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+from ..models import MetricDefinition, MetricValue, Nominee, Region
+from .metrics_export import MetricsExport, export_csv_chunks, export_xlsx_file
+from .metrics_import import INSERT_NOMINEE_COLUMNS, insert_rows, metrics_import
+
+BENCH_PROVINCE = "99"
+BENCH_REGENCY = "99.99"
+BENCH_PREFIX = "BENCH"
+METRICS = [
+    "employees_total", "employees_registered", "programs_enrolled", "wages_reported_pct",
+    "contributions_on_time_months", "daily_workers_total", "daily_workers_registered", "vendors_total",
+    "vendors_registered", "csr_vulnerable_protected",
+]
+
+
+@dataclass
+class BenchFigures:
+    rows: int
+    values: int = 0
+    write_file_seconds: float = 0.0
+    import_seconds: float = 0.0
+    import_peak_mb: float = 0.0
+    reimport_seconds: float | None = None
+    raw_seconds: float = 0.0
+    export_csv_first_byte_seconds: float | None = None
+    export_csv_seconds: float | None = None
+    export_xlsx_seconds: float | None = None
+    notes: list = field(default_factory=list)
+
+    @property
+    def ratio(self):
+        return self.import_seconds / self.raw_seconds if self.raw_seconds else None
+
+
+def bench_code(index):
+    return f"{BENCH_PREFIX}{index:09d}"
+
+
+def bench_values(index):
+    """Ten consistent employer figures for synthetic row `index` (parts never above totals)."""
+    employees = 10 + index % 500
+    daily = index % 40
+    vendors = index % 20
+    return [employees, employees - index % 7, index % 6, f"{50 + index % 50}.5", index % 13, daily, daily // 2,
+            vendors, vendors // 3, index % 100]
+
+
+def bench_write_file(path, rows):
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["nominee_code", "nominee_kind", "nominee_name", "region_code", "size", "sector", *METRICS])
+        for index in range(rows):
+            writer.writerow([bench_code(index), "business", f"PT Bench {index}", BENCH_REGENCY, "large", "finance",
+                             *bench_values(index)])
+
+
+def bench_prepare():
+    province, _created = Region.objects.get_or_create(
+        code=BENCH_PROVINCE, defaults={"name": "Benchmark", "level": 1, "type": "provinsi"})
+    Region.objects.get_or_create(
+        code=BENCH_REGENCY,
+        defaults={"name": "Benchmark", "level": 2, "type": "kabupaten", "parent": province, "province": province})
+    bench_clear()
+
+
+def bench_clear():
+    """Remove the benchmark's nominees and their values (not timed)."""
+    with transaction.atomic():
+        ids = Nominee.objects.filter(code__startswith=BENCH_PREFIX).values("id")
+        MetricValue.objects.filter(nominee_id__in=ids).delete()
+        Nominee.objects.filter(code__startswith=BENCH_PREFIX).delete()
+
+
+def bench_raw_load(rows, year):
+    """Load the same nominees and values as plainly and quickly as the engine allows, in one transaction."""
+    metric_ids = dict(MetricDefinition.objects.filter(code__in=METRICS).values_list("code", "id"))
+    columns = [metric_ids[code] for code in METRICS]
+    postgres = connection.vendor == "postgresql"
+    started = time.perf_counter()
+    with transaction.atomic():
+        connection.ensure_connection()
+        with closing(connection.connection.cursor()) as cursor:
+            insert_rows(cursor, "awards_nominee", INSERT_NOMINEE_COLUMNS, (
+                (bench_code(i), "business", f"PT Bench {i}", BENCH_REGENCY, BENCH_PROVINCE, bench_code(i), "large",
+                 "finance") for i in range(rows)), postgres=postgres)
+            cursor.execute("SELECT id FROM awards_nominee WHERE code LIKE 'BENCH%' ORDER BY code")
+            ids = [r[0] for r in cursor.fetchall()]
+            insert_rows(cursor, "awards_metricvalue", ("nominee_id", "year", "metric_id", "value"), (
+                (nominee_id, year, metric_id, value)
+                for index, nominee_id in enumerate(ids)
+                for metric_id, value in zip(columns, bench_values(index), strict=True)
+            ), postgres=postgres)
+    return time.perf_counter() - started
+
+
+def peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_run(*, rows, path, year=2024, reimport=False, export=False, progress=None):
+    """Run the benchmark and return its figures; leaves no benchmark nominees behind."""
+    figures = BenchFigures(rows=rows, values=rows * len(METRICS))
+    bench_prepare()
+    started = time.perf_counter()
+    bench_write_file(path, rows)
+    figures.write_file_seconds = time.perf_counter() - started
+
+    result = metrics_import(path=path, year=year, progress=progress)
+    if not result.ok:
+        raise RuntimeError(f"benchmark file refused: {result.problems[:5]}")
+    figures.import_seconds = result.seconds
+    figures.import_peak_mb = peak_mb()
+    if reimport:
+        again = metrics_import(path=path, year=year)
+        figures.reimport_seconds = again.seconds
+        if again.values_new or again.values_changed or again.nominees_changed:
+            figures.notes.append("re-import changed something")
+    if export:
+        spec = MetricsExport(year=year, province=BENCH_PROVINCE)
+        started = time.perf_counter()
+        chunks = export_csv_chunks(spec)
+        next(chunks)  # the BOM
+        next(chunks)  # the first block of rows
+        figures.export_csv_first_byte_seconds = time.perf_counter() - started
+        for _chunk in chunks:
+            pass
+        figures.export_csv_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        export_xlsx_file(spec, str(path) + ".export.xlsx")
+        figures.export_xlsx_seconds = time.perf_counter() - started
+    bench_clear()
+    figures.raw_seconds = bench_raw_load(rows, year)
+    bench_clear()
+    return figures

@@ -1,0 +1,31 @@
+"""Forms of the committee's metrics page: the upload and the export choices."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import NomineeKind, Region
+
+
+class MetricsUploadForm(forms.Form):
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    year = forms.IntegerField(label=_("Assessment year"), min_value=2000, max_value=2100)
+    indonesian_numbers = forms.BooleanField(
+        label=_("Numbers are written the Indonesian way (1.234.567 and 24,5)"), required=False)
+
+
+class MetricsExportForm(forms.Form):
+    FORMATS = [("csv", "CSV"), ("xlsx", "XLSX")]
+
+    year = forms.IntegerField(label=_("Assessment year"), min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label=_("Nominee kind"), required=False,
+                             choices=[("", _("All kinds"))] + list(NomineeKind.choices))
+    province = forms.ModelChoiceField(label=_("Province"), required=False, empty_label=_("All provinces"),
+                                      queryset=Region.objects.none(), to_field_name="code")
+    format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="csv")
+
+    def __init__(self, *args, provinces, province_required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["province"]
+        field.queryset = provinces
+        if province_required:  # a provincial committee exports its own province only
+            field.required = True
+            field.empty_label = None

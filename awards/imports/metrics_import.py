@@ -1,0 +1,602 @@
+"""The protection-metrics importer: one file for one year, checked row by row, written all or nothing.
+
+The upload page and `import_metrics` both call `metrics_import`. The file is read once, in chunks of
+rows; each chunk is checked against the metric definitions and what the database already holds, and,
+unless it is a dry run, its differences are written at once inside the one transaction of the whole
+import. The first problem stops the writing (the rest of the file is still checked, so that every
+problem is reported) and the transaction is rolled back at the end: a bad file, or a killed process,
+leaves the database as it was.
+
+The database triggers of migration 0002 stay in force; the writes are ordered so that they never
+fire on a valid file (a nominee-year's changed values are deleted, then inserted totals first).
+"""
+import csv
+import time
+from contextlib import closing
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from ..models import BusinessSize, MetricDefinition, MetricUnit, MetricValue, Nominee, NomineeKind, Region, Sector
+from ..services.audit import audit_record
+from .numbers import format_decimal, parse_decimal
+from .tabular import UnreadableFile, open_table, unneutralise
+
+NOMINEE_COLUMNS = ("nominee_code", "nominee_kind", "nominee_name", "region_code")
+BUSINESS_COLUMNS = ("size", "sector")
+GOVERNMENT_LEVEL = {
+    NomineeKind.PROVINCE_GOVERNMENT: Region.Level.PROVINCE,
+    NomineeKind.REGENCY_GOVERNMENT: Region.Level.REGENCY,
+    NomineeKind.VILLAGE: Region.Level.VILLAGE,
+}
+EMPLOYER_KINDS = frozenset(NomineeKind.employers())
+YES = {"1", "ya", "y", "yes", "true", "benar"}
+NO = {"0", "tidak", "t", "no", "n", "false", "salah"}
+CHUNK_ROWS = 2000
+PROBLEMS_KEPT = 1000
+CHANGES_KEPT = 200
+MAX_VALUE = Decimal(10) ** 16  # Decimal(20, 4)
+NAME_MAX = Nominee._meta.get_field("name").max_length
+CODE_MAX = Nominee._meta.get_field("code").max_length
+INSERT_NOMINEE_COLUMNS = ("code", "kind", "name", "region_id", "province_id", "employer_number", "size", "sector")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why one cell (or the whole row, or the file) cannot be imported; row 1 is the header."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class NomineeChange:
+    """One nominee the import creates or changes, for the preview: [(column, old, new), ...]."""
+
+    row: int
+    code: str
+    name: str
+    status: str  # "new" or "changed"
+    fields: list
+
+
+@dataclass
+class ImportResult:
+    year: int
+    dry_run: bool
+    rows: int = 0
+    nominees_new: int = 0
+    nominees_changed: int = 0
+    nominees_unchanged: int = 0
+    values_new: int = 0
+    values_changed: int = 0
+    values_unchanged: int = 0
+    values_removed: int = 0
+    problem_count: int = 0
+    problems: list = field(default_factory=list)  # the first PROBLEMS_KEPT
+    changes: list = field(default_factory=list)  # the first CHANGES_KEPT
+    applied: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self):
+        return self.problem_count == 0
+
+    @property
+    def problems_truncated(self):
+        return self.problem_count > len(self.problems)
+
+    @property
+    def has_changes(self):
+        return bool(self.nominees_new or self.nominees_changed)
+
+
+def metrics_import(*, path, year, indonesian_numbers=False, dry_run=False, acting_user=None, progress=None,
+                   problems_path=None):
+    """Check and (unless `dry_run`) import the metrics file at `path` for assessment `year`.
+
+    Returns an ImportResult; nothing is written when `result.ok` is false. `progress(done, total)`
+    is called after every chunk of rows. With `problems_path`, every problem is also written there
+    as CSV (row, column, problem); the file is removed when there are none.
+    """
+    importer = MetricImport(
+        year=year, indonesian_numbers=indonesian_numbers, dry_run=dry_run, acting_user=acting_user,
+        progress=progress, problems_path=problems_path,
+    )
+    return importer.run(Path(path))
+
+
+def write_problems_csv(problems, path):
+    """Write problems as CSV: row, column, problem (header in the active language)."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow([_("row"), _("column"), _("problem")])
+        writer.writerows([p.row, p.column, p.message] for p in problems)
+
+
+@dataclass(slots=True)
+class Row:
+    number: int
+    code: str = ""
+    kind: str = ""
+    name: str = ""
+    region_code: str = ""
+    size: str | None = None  # None: no such column in the file
+    sector: str | None = None
+    values: dict = field(default_factory=dict)  # metric id -> Decimal or None (not reported)
+    bad: bool = False
+
+
+class Metric(SimpleNamespace):
+    """A metric definition as the importer needs it (plain attributes, no queries)."""
+
+
+class MetricImport:
+    def __init__(self, *, year, indonesian_numbers, dry_run, acting_user, progress, problems_path):
+        self.year = year
+        self.indonesian = indonesian_numbers
+        self.dry_run = dry_run
+        self.acting_user = acting_user
+        self.progress = progress
+        self.problems_path = Path(problems_path) if problems_path else None
+        self.problems_writer = None
+        self.problems_handle = None
+        self.result = ImportResult(year=year, dry_run=dry_run)
+        self.first_row_of = {}  # nominee code -> the row that first named it
+        self.regions = {}  # region code -> (level, province code), or None when unknown
+        self.metrics = self._load_metrics()
+
+    # -- definitions ---------------------------------------------------------------------------
+    def _load_metrics(self):
+        definitions = list(MetricDefinition.objects.values_list(
+            "id", "code", "unit", "kinds", "min_value", "max_value", "not_above_id", "label_id", "label_en"))
+        by_id = {
+            d[0]: Metric(id=d[0], code=d[1], unit=d[2], kinds=frozenset(d[3] or ()), min=d[4], max=d[5],
+                         not_above=d[6], depth=0)
+            for d in definitions
+        }
+        for metric in by_id.values():
+            # Depth along the not_above chain: totals (depth 0) are inserted before their parts.
+            seen, current = set(), metric
+            while current.not_above and current.not_above not in seen:
+                seen.add(current.not_above)
+                current = by_id[current.not_above]
+                metric.depth += 1
+        self.metric_by_id = by_id
+        return {m.code: m for m in by_id.values()}
+
+    # -- problems ----------------------------------------------------------------------------
+    def problem(self, row, column, message):
+        result = self.result
+        result.problem_count += 1
+        if len(result.problems) < PROBLEMS_KEPT:
+            result.problems.append(Problem(row, column, str(message)))
+        if self.problems_path is not None:
+            if self.problems_writer is None:
+                self.problems_handle = open(self.problems_path, "w", encoding="utf-8-sig", newline="")
+                self.problems_writer = csv.writer(self.problems_handle, lineterminator="\r\n")
+                self.problems_writer.writerow([_("row"), _("column"), _("problem")])
+            self.problems_writer.writerow([row, column, str(message)])
+
+    # -- the run -----------------------------------------------------------------------------
+    def run(self, path):
+        started = time.perf_counter()
+        if self.problems_path is not None and self.problems_path.exists():
+            self.problems_path.unlink()
+        try:
+            if self.dry_run:
+                self._read(path)
+            else:
+                with transaction.atomic():
+                    self._read(path)
+                    if self.result.ok:
+                        self._audit(path)
+                        self.result.applied = True
+                    else:
+                        transaction.set_rollback(True)
+        finally:
+            if self.problems_handle is not None:
+                self.problems_handle.close()
+        self.result.seconds = time.perf_counter() - started
+        return self.result
+
+    def _read(self, path):
+        try:
+            table = open_table(path)
+        except UnreadableFile as error:
+            self.problem(1, "", error.message)
+            return
+        with table:
+            columns = self._read_header(table.header)
+            if columns is None:
+                return
+            chunk = []
+            try:
+                for number, cells in table.rows:
+                    row = self._parse_row(number, cells, columns)
+                    if row is None:
+                        continue
+                    chunk.append(row)
+                    if len(chunk) >= CHUNK_ROWS:
+                        self._process_chunk(chunk, columns)
+                        chunk = []
+                        if self.progress:
+                            self.progress(self.result.rows, table.total_rows)
+            except UnreadableFile as error:
+                self.problem(self.result.rows + 2, "", error.message)
+            if chunk:
+                self._process_chunk(chunk, columns)
+            if self.progress:
+                self.progress(self.result.rows, table.total_rows)
+
+    def _read_header(self, header):
+        names = [(str(cell).strip().lower() if cell is not None else "") for cell in header]
+        if not any(names):
+            self.problem(1, "", _("The file has no header row; the first row must name the columns."))
+            return None
+        columns = SimpleNamespace(index={}, metrics=[], width=len(names))
+        ok = True
+        for index, name in enumerate(names):
+            if not name:
+                continue
+            if name in columns.index:
+                self.problem(1, name, _("Column \"%(column)s\" appears more than once.") % {"column": name})
+                ok = False
+                continue
+            if name in NOMINEE_COLUMNS or name in BUSINESS_COLUMNS:
+                columns.index[name] = index
+            elif name in self.metrics:
+                columns.index[name] = index
+                columns.metrics.append((index, self.metrics[name]))
+            else:
+                self.problem(1, name, _(
+                    "Unknown column \"%(column)s\": it is neither a nominee column nor a metric code."
+                ) % {"column": name})
+                ok = False
+        for name in NOMINEE_COLUMNS:
+            if name not in columns.index:
+                self.problem(1, name, _("The required column \"%(column)s\" is missing.") % {"column": name})
+                ok = False
+        columns.metric_ids = frozenset(m.id for _index, m in columns.metrics)
+        return columns if ok else None
+
+    # -- one row, on its own -----------------------------------------------------------------
+    def _parse_row(self, number, cells, columns):
+        texts = [_cell_text(c) for c in cells]
+        if not any(texts):
+            return None  # blank lines are not rows
+        self.result.rows += 1
+        if len(texts) > columns.width and any(texts[columns.width:]):
+            self.problem(number, "", _("The row has more cells than the header has columns."))
+        texts.extend([""] * (columns.width - len(texts)))
+        index = columns.index
+        row = Row(number=number)
+        row.code = texts[index["nominee_code"]]
+        row.kind = texts[index["nominee_kind"]].lower()
+        row.name = texts[index["nominee_name"]]
+        row.region_code = texts[index["region_code"]]
+        if "size" in index:
+            row.size = texts[index["size"]].lower()
+        if "sector" in index:
+            row.sector = texts[index["sector"]].lower()
+        self._check_nominee_cells(row)
+        for position, metric in columns.metrics:
+            row.values[metric.id] = self._parse_value(row, metric, cells[position] if position < len(cells) else None,
+                                                      texts[position])
+        return row
+
+    def _check_nominee_cells(self, row):
+        if row.kind not in NomineeKind.values:
+            self.row_problem(row, "nominee_kind", _("Unknown nominee kind \"%(value)s\"; use one of: %(choices)s.") % {
+                "value": row.kind, "choices": ", ".join(NomineeKind.values)})
+        employer = row.kind in EMPLOYER_KINDS
+        if not row.code:
+            if employer:
+                self.row_problem(row, "nominee_code", _(
+                    "A business or UMKM needs its employer number (NPP) as nominee_code."))
+            else:
+                self.row_problem(row, "nominee_code", _("The nominee code is empty."))
+        elif len(row.code) > CODE_MAX:
+            self.row_problem(row, "nominee_code", _("The nominee code is longer than %(max)s characters.") % {
+                "max": CODE_MAX})
+        elif row.code in self.first_row_of:
+            self.row_problem(row, "nominee_code", _(
+                "Nominee %(code)s appears more than once: it is already on row %(row)s.") % {
+                "code": row.code, "row": self.first_row_of[row.code]})
+        else:
+            self.first_row_of[row.code] = row.number
+        if not row.name:
+            self.row_problem(row, "nominee_name", _("The nominee name is empty."))
+        elif len(row.name) > NAME_MAX:
+            self.row_problem(row, "nominee_name", _("The nominee name is longer than %(max)s characters.") % {
+                "max": NAME_MAX})
+        if employer:
+            if not row.region_code:
+                self.row_problem(row, "region_code", _("The region code is empty."))
+        elif row.kind in GOVERNMENT_LEVEL:
+            if not row.region_code:
+                row.region_code = row.code
+            elif row.code and row.region_code != row.code:
+                self.row_problem(row, "region_code", _(
+                    "A government or village is identified by its region: region_code must equal nominee_code."))
+        for column, value, choices in (("size", row.size, BusinessSize.values), ("sector", row.sector, Sector.values)):
+            if not value:
+                continue
+            if not employer and row.kind in NomineeKind.values:
+                self.row_problem(row, column, _("Size and sector apply only to businesses and UMKM; leave it empty."))
+            elif value not in choices:
+                self.row_problem(row, column, _("Unknown value \"%(value)s\"; use one of: %(choices)s.") % {
+                    "value": value, "choices": ", ".join(choices)})
+
+    def row_problem(self, row, column, message):
+        row.bad = True
+        self.problem(row.number, column, message)
+
+    def _parse_value(self, row, metric, raw, text):
+        if not text:
+            return None  # not reported
+        if isinstance(raw, bool):
+            raw = int(raw)
+        if metric.unit == MetricUnit.YES_NO and not isinstance(raw, (int, float)):
+            word = text.lower()
+            if word in YES:
+                text = "1"
+            elif word in NO:
+                text = "0"
+        try:
+            value = parse_decimal(raw if isinstance(raw, (int, float)) else text, indonesian=self.indonesian)
+        except ValueError:
+            if "," in text and not self.indonesian:
+                message = _("\"%(value)s\" is not a number; write decimals with a point, or choose the "
+                            "Indonesian number format (1.234.567,5).") % {"value": text}
+            else:
+                message = _("\"%(value)s\" is not a number.") % {"value": text}
+            self.row_problem(row, metric.code, message)
+            return None
+        if row.kind in NomineeKind.values and row.kind not in metric.kinds:
+            self.row_problem(row, metric.code, _(
+                "Metric %(metric)s does not apply to a nominee of kind %(kind)s; leave the cell empty.") % {
+                "metric": metric.code, "kind": row.kind})
+            return None
+        message = self._value_problem(metric, value)
+        if message:
+            self.row_problem(row, metric.code, message)
+            return None
+        return value
+
+    def _value_problem(self, metric, value):
+        if value < 0:
+            return _("A value may not be negative.")
+        if value >= MAX_VALUE:
+            return _("The value is too large.")
+        if value.as_tuple().exponent < -4:
+            return _("A value may have at most 4 decimal places.")
+        if metric.unit == MetricUnit.PERCENT and value > 100:
+            return _("A percentage must be between 0 and 100.")
+        if metric.unit == MetricUnit.MONTHS and value > 12:
+            return _("A number of months must be between 0 and 12.")
+        if metric.unit == MetricUnit.YES_NO and value not in (0, 1):
+            return _("Write 1 (yes) or 0 (no).")
+        if metric.unit == MetricUnit.COUNT and value != value.to_integral_value():
+            return _("A count must be a whole number.")
+        if (metric.min is not None and value < metric.min) or (metric.max is not None and value > metric.max):
+            if metric.max is None:
+                return _("The value must be at least %(min)s.") % {"min": format_decimal(metric.min)}
+            return _("The value must be between %(min)s and %(max)s.") % {
+                "min": format_decimal(metric.min or Decimal(0)), "max": format_decimal(metric.max)}
+        return None
+
+    # -- a chunk of rows, against the database -------------------------------------------------
+    def _process_chunk(self, rows, columns):
+        self._load_regions({r.region_code for r in rows if r.region_code} - self.regions.keys())
+        codes = [r.code for r in rows if r.code]
+        existing = {
+            n[1]: n for n in Nominee.objects.filter(code__in=codes).values_list(
+                "id", "code", "kind", "name", "region_id", "size", "sector")
+        }
+        new_employer_codes = [r.code for r in rows if r.kind in EMPLOYER_KINDS and r.code and r.code not in existing]
+        npp_holders = dict(
+            Nominee.objects.filter(employer_number__in=new_employer_codes).values_list("employer_number", "code")
+        ) if new_employer_codes else {}
+        stored = {}  # nominee id -> {metric id: (value id, value)}
+        if existing:
+            for value_id, nominee_id, metric_id, value in MetricValue.objects.filter(
+                year=self.year, nominee_id__in=[n[0] for n in existing.values()]
+            ).values_list("id", "nominee_id", "metric_id", "value"):
+                stored.setdefault(nominee_id, {})[metric_id] = (value_id, value)
+
+        updates, inserts, value_deletes, value_inserts = [], [], [], []
+        for row in rows:
+            before = existing.get(row.code)
+            region = self._check_region(row)
+            if before is not None and row.kind in NomineeKind.values and before[2] != row.kind:
+                self.row_problem(row, "nominee_kind", _(
+                    "Nominee %(code)s already exists as kind %(existing)s, not %(kind)s.") % {
+                    "code": row.code, "existing": before[2], "kind": row.kind})
+            if before is None and row.code in npp_holders:
+                self.row_problem(row, "nominee_code", _(
+                    "Employer number %(npp)s already belongs to nominee %(other)s.") % {
+                    "npp": row.code, "other": npp_holders[row.code]})
+            old_values = stored.get(before[0], {}) if before else {}
+            self._check_totals(row, old_values)
+            if row.bad:
+                continue
+            self._diff(row, before, region, old_values, updates, inserts, value_deletes, value_inserts)
+
+        if self.dry_run or not self.result.ok:
+            return
+        self._write(updates, inserts, value_deletes, value_inserts)
+
+    def _load_regions(self, codes):
+        codes = list(codes)
+        for start in range(0, len(codes), 5000):
+            batch = codes[start:start + 5000]
+            for code in batch:
+                self.regions[code] = None
+            for code, level, province_id in Region.objects.filter(code__in=batch).values_list(
+                    "code", "level", "province_id"):
+                self.regions[code] = (level, province_id or code)
+
+    def _check_region(self, row):
+        if not row.region_code:
+            return None
+        region = self.regions.get(row.region_code)
+        if region is None:
+            self.row_problem(row, "region_code", _("Unknown region code \"%(code)s\".") % {"code": row.region_code})
+            return None
+        expected = GOVERNMENT_LEVEL.get(row.kind)
+        if expected is not None and region[0] != expected:
+            self.row_problem(row, "region_code", _(
+                "Region %(code)s is a %(level)s, but a nominee of kind %(kind)s needs a %(expected)s.") % {
+                "code": row.region_code, "level": Region.Level(region[0]).label, "kind": row.kind,
+                "expected": Region.Level(expected).label})
+            return None
+        return region
+
+    def _check_totals(self, row, old_values):
+        """A part may not exceed its total, as the file leaves them: the file's value, else the stored one."""
+        for metric_id, value in row.values.items():
+            metric = self.metric_by_id[metric_id]
+            if value is None or metric.not_above is None:
+                continue
+            if metric.not_above in row.values:
+                bound, stored = row.values[metric.not_above], False
+            else:
+                bound, stored = (old_values[metric.not_above][1] if metric.not_above in old_values else None), True
+            if bound is not None and value > bound:
+                total = self.metric_by_id[metric.not_above]
+                params = {"metric": metric.code, "value": format_decimal(value), "total": total.code,
+                          "bound": format_decimal(bound), "year": self.year}
+                if stored:
+                    message = _("%(metric)s (%(value)s) is more than %(total)s (%(bound)s, already stored for "
+                                "%(year)s).") % params
+                else:
+                    message = _("%(metric)s (%(value)s) is more than %(total)s (%(bound)s).") % params
+                self.row_problem(row, metric.code, message)
+
+    def _diff(self, row, before, region, old_values, updates, inserts, value_deletes, value_inserts):
+        result = self.result
+        fields = []
+        employer = row.kind in EMPLOYER_KINDS
+        if before is None:
+            inserts.append((row.code, row.kind, row.name, row.region_code, region[1],
+                            row.code if employer else "", row.size or "", row.sector or ""))
+        else:
+            nominee_id, _code, _kind, name, region_id, size, sector = before
+            new_size = size if row.size is None else row.size
+            new_sector = sector if row.sector is None else row.sector
+            for column, old, new in (("nominee_name", name, row.name), ("region_code", region_id, row.region_code),
+                                     ("size", size, new_size), ("sector", sector, new_sector)):
+                if old != new:
+                    fields.append((column, old, new))
+            if fields:
+                updates.append((row.name, row.region_code, region[1], new_size, new_sector, nominee_id))
+        values_changed = 0
+        for metric_id, value in row.values.items():
+            old = old_values.get(metric_id)
+            if old is None:
+                if value is None:
+                    continue
+                result.values_new += 1
+            elif value is None:
+                result.values_removed += 1
+                value_deletes.append(old[0])
+            elif old[1] == value:
+                result.values_unchanged += 1
+                continue
+            else:
+                result.values_changed += 1
+                value_deletes.append(old[0])
+            values_changed += 1
+            if before is not None:
+                fields.append((self.metric_by_id[metric_id].code, format_decimal(old[1]) if old else "",
+                               format_decimal(value)))
+            if value is not None:
+                # Ordered later by (row, depth): a total is inserted before its parts.
+                value_inserts.append((before[0] if before else None, row.code, self.metric_by_id[metric_id].depth,
+                                      metric_id, value))
+        if before is None:
+            result.nominees_new += 1
+            status = "new"
+        elif fields:
+            result.nominees_changed += 1
+            status = "changed"
+        else:
+            result.nominees_unchanged += 1
+            return
+        if len(result.changes) < CHANGES_KEPT:
+            result.changes.append(NomineeChange(row=row.number, code=row.code, name=row.name, status=status,
+                                                fields=fields))
+
+    # -- writing --------------------------------------------------------------------------------
+    def _write(self, updates, inserts, value_deletes, value_inserts):
+        connection.ensure_connection()
+        raw = connection.connection
+        postgres = connection.vendor == "postgresql"
+        mark = "%s" if postgres else "?"
+        with closing(raw.cursor()) as cursor:
+            if updates:
+                cursor.executemany(
+                    f"UPDATE awards_nominee SET name = {mark}, region_id = {mark}, province_id = {mark}, "
+                    f"size = {mark}, sector = {mark} WHERE id = {mark}", updates)
+            ids = {}
+            if inserts:
+                insert_rows(cursor, "awards_nominee", INSERT_NOMINEE_COLUMNS, inserts, postgres=postgres)
+                codes = [i[0] for i in inserts]
+                cursor.execute(
+                    f"SELECT code, id FROM awards_nominee WHERE code IN ({', '.join([mark] * len(codes))})", codes)
+                ids = dict(cursor.fetchall())
+            for start in range(0, len(value_deletes), 5000):
+                batch = value_deletes[start:start + 5000]
+                cursor.execute(f"DELETE FROM awards_metricvalue WHERE id IN ({', '.join([mark] * len(batch))})", batch)
+            if value_inserts:
+                year = self.year
+                rows = [(nominee_id or ids[code], year, metric_id, value, depth)
+                        for nominee_id, code, depth, metric_id, value in value_inserts]
+                rows.sort(key=lambda v: (v[0], v[4]))
+                insert_rows(cursor, "awards_metricvalue", ("nominee_id", "year", "metric_id", "value"),
+                            [v[:4] for v in rows], postgres=postgres)
+
+    def _audit(self, path):
+        result = self.result
+        counts = {name: [None, str(getattr(result, name))] for name in (
+            "rows", "nominees_new", "nominees_changed", "nominees_unchanged", "values_new", "values_changed",
+            "values_unchanged", "values_removed")}
+        # One audit row for the whole import, keyed by its year: the rows it touched can be millions.
+        audit_record(
+            actor=self.acting_user, action="metrics_import",
+            obj=SimpleNamespace(_meta=MetricValue._meta, pk=self.year),
+            changes=counts,
+            summary=_("Imported metrics for %(year)s from %(file)s") % {"year": self.year, "file": path.name},
+        )
+
+
+def insert_rows(cursor, table, columns, rows, *, postgres):
+    """The fastest plain insert the engine has: COPY on PostgreSQL, executemany on SQLite.
+
+    `cursor` is a DB-API cursor of Django's current connection (so inside its transaction).
+    """
+    names = ", ".join(columns)
+    if postgres:
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" * len(columns))
+        # Django's SQLite backend registers the Decimal -> str adapter that its own inserts use.
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+def _cell_text(cell):
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return unneutralise(cell.strip())
+    if isinstance(cell, float):
+        return repr(cell)
+    return str(cell).strip()

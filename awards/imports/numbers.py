@@ -1,0 +1,55 @@
+"""Reading and writing the numbers of a metrics file: plain (`1234567.5`) or Indonesian (`1.234.567,5`)."""
+import re
+from decimal import Decimal, InvalidOperation
+
+# Plain: digits with an optional "." decimal part. Indonesian: "." groups thousands, "," marks decimals.
+PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+INDONESIAN = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d*)?$")
+
+
+def parse_decimal(text, *, indonesian=False):
+    """The Decimal a cell holds, or raise ValueError; `text` is a string or a number read from XLSX.
+
+    With `indonesian`, `1.234.567` is one million and more and `24,5` is twenty-four and a half;
+    otherwise `1.5` is one and a half and a comma is refused (it would be ambiguous).
+    """
+    if isinstance(text, bool):
+        raise ValueError(text)
+    if isinstance(text, int):
+        return Decimal(text)
+    if isinstance(text, float):
+        # repr() gives the shortest text that reads back as the same float: 24.5, not 24.499999…
+        return Decimal(repr(text))
+    if isinstance(text, Decimal):
+        return text
+    cleaned = str(text).strip().replace("\u00a0", "").replace(" ", "")
+    if indonesian:
+        if not INDONESIAN.match(cleaned):
+            raise ValueError(text)
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif not PLAIN.match(cleaned):
+        raise ValueError(text)
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation as error:  # pragma: no cover - the patterns above only let numbers through
+        raise ValueError(text) from error
+
+
+def format_decimal(value):
+    """A stored value as plain text without trailing zeros: Decimal("24.5000") -> "24.5"."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def decimal_for_xlsx(value):
+    """An int or float when the spreadsheet number reads back exactly, else the plain text."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    as_float = float(value)
+    if Decimal(repr(as_float)) == value:
+        return as_float
+    return format_decimal(value)

@@ -1,0 +1,178 @@
+"""Rows in and out of CSV and XLSX files, streamed, with spreadsheet formula injection neutralised."""
+import codecs
+import csv
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+# A cell a spreadsheet would run as a formula; OWASP also lists tab and carriage return.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SNIFF_BYTES = 64 * 1024
+
+
+class UnreadableFile(Exception):
+    """The file is neither a CSV (UTF-8) nor an XLSX workbook; `message` says what to do."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def neutralise(text):
+    """Text that a spreadsheet shows as written rather than runs: a leading ' before a formula start."""
+    if text and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def unneutralise(text):
+    """Undo `neutralise`, so that an exported file imports back to the same text."""
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+@dataclass
+class Table:
+    """A header and an iterator of (row number, cells); row 1 is the header, as a spreadsheet counts."""
+
+    header: list
+    rows: object
+    total_rows: int | None
+    close: object
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def is_xlsx(path):
+    with open(path, "rb") as handle:
+        return handle.read(4) == b"PK\x03\x04"
+
+
+def open_table(path):
+    """Open a CSV or XLSX file by its content (not its name) and return a `Table`."""
+    path = Path(path)
+    if is_xlsx(path):
+        return _open_xlsx(path)
+    return _open_csv(path)
+
+
+def detect_delimiter(sample):
+    """`;` when the header line has more semicolons than commas outside quotes, else `,`."""
+    line = sample.splitlines()[0] if sample else ""
+    counts = {",": 0, ";": 0}
+    quoted = False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    return ";" if counts[";"] > counts[","] else ","
+
+
+def count_lines(path):
+    """Lines in a file, counted in binary blocks (a progress bar's total; quoted newlines count too)."""
+    lines = 0
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            lines += block.count(b"\n")
+    return lines
+
+
+def _open_csv(path):
+    with open(path, "rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if b"\x00" in head:
+        raise UnreadableFile(_("The file is neither a CSV file nor an XLSX workbook."))
+    try:
+        # An incremental decoder accepts a multi-byte character cut at the end of the sample.
+        sample = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(
+            _("The CSV file is not UTF-8 text; save it as \"CSV UTF-8\" and upload it again.")
+        ) from error
+    delimiter = detect_delimiter(sample)
+    handle = open(path, encoding="utf-8-sig", newline="")
+    reader = csv.reader(handle, delimiter=delimiter)
+    try:
+        header = next(reader, [])
+    except UnicodeDecodeError as error:
+        handle.close()
+        raise UnreadableFile(
+            _("The CSV file is not UTF-8 text; save it as \"CSV UTF-8\" and upload it again.")
+        ) from error
+
+    def rows():
+        try:
+            yield from enumerate(reader, start=2)
+        except UnicodeDecodeError as error:
+            raise UnreadableFile(
+                _("The CSV file is not UTF-8 text; save it as \"CSV UTF-8\" and upload it again.")
+            ) from error
+        except csv.Error as error:
+            raise UnreadableFile(
+                _("The CSV file is malformed near line %(line)s: %(error)s")
+                % {"line": reader.line_num, "error": error}
+            ) from error
+
+    return Table(header=header, rows=rows(), total_rows=max(count_lines(path) - 1, 0), close=handle.close)
+
+
+def _open_xlsx(path):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged archive
+        raise UnreadableFile(_("The XLSX workbook cannot be read: %(error)s") % {"error": error}) from error
+    sheet = workbook.worksheets[0]
+    total = max(sheet.max_row - 1, 0) if sheet.max_row else None
+    sheet.reset_dimensions()  # read every row, not only those a (possibly wrong) dimension tag names
+    iterator = sheet.iter_rows(values_only=True)
+    header = ["" if cell is None else str(cell) for cell in next(iterator, ())]
+
+    def rows():
+        for number, cells in enumerate(iterator, start=2):
+            yield number, list(cells)
+
+    return Table(header=header, rows=rows(), total_rows=total, close=workbook.close)
+
+
+class CsvStreamWriter:
+    """Format rows as CSV text one at a time: for StreamingHttpResponse and for files alike."""
+
+    def __init__(self, delimiter=","):
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, delimiter=delimiter, lineterminator="\r\n")
+
+    def rows_text(self, rows):
+        """Yield the CSV text of each block of rows; `rows` yields lists of cells."""
+        for row in rows:
+            self.writer.writerow(row)
+            if self.buffer.tell() >= 64 * 1024:
+                yield self.flush()
+        yield self.flush()
+
+    def flush(self):
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text
+
+
+def write_csv(path, rows, *, header=None):
+    """Write `header` and `rows` to a UTF-8 CSV file (with BOM, so spreadsheets read it as UTF-8)."""
+    tmp = f"{path}.part"
+    with open(tmp, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        if header is not None:
+            writer.writerow(header)
+        writer.writerows(rows)
+    os.replace(tmp, path)

@@ -1,0 +1,80 @@
+"""Uploaded metrics files kept on disk between the preview and the confirmation (any worker may serve either)."""
+import json
+import re
+import secrets
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+UPLOAD_DIR = "metric-imports"
+KEEP_SECONDS = 24 * 3600
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+@dataclass
+class StoredUpload:
+    token: str
+    folder: Path
+    year: int
+    indonesian_numbers: bool
+    filename: str
+    user_id: int
+
+    @property
+    def path(self):
+        return self.folder / "upload"
+
+    @property
+    def problems_path(self):
+        return self.folder / "problems.csv"
+
+
+def uploads_root():
+    return Path(settings.MEDIA_ROOT) / UPLOAD_DIR
+
+
+def upload_store(*, uploaded_file, year, indonesian_numbers, user):
+    """Save an uploaded file with what the preview was asked for; return it with its new token."""
+    upload_sweep()
+    token = secrets.token_hex(16)
+    folder = uploads_root() / token
+    folder.mkdir(parents=True)
+    with open(folder / "upload", "wb") as handle:
+        for chunk in uploaded_file.chunks():
+            handle.write(chunk)
+    meta = {"year": year, "indonesian_numbers": indonesian_numbers, "filename": uploaded_file.name,
+            "user_id": user.pk}
+    (folder / "meta.json").write_text(json.dumps(meta))
+    return StoredUpload(token=token, folder=folder, **meta)
+
+
+def upload_get(token, *, user):
+    """The stored upload for `token` if it exists and `user` made it, else None."""
+    if not TOKEN.match(token or ""):
+        return None
+    folder = uploads_root() / token
+    try:
+        meta = json.loads((folder / "meta.json").read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    if meta.get("user_id") != user.pk:
+        return None
+    return StoredUpload(token=token, folder=folder, **meta)
+
+
+def upload_delete(upload):
+    shutil.rmtree(upload.folder, ignore_errors=True)
+
+
+def upload_sweep(now=None):
+    """Remove uploads older than a day (abandoned previews)."""
+    root = uploads_root()
+    if not root.is_dir():
+        return
+    limit = (now or time.time()) - KEEP_SECONDS
+    for folder in root.iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < limit:
+            shutil.rmtree(folder, ignore_errors=True)

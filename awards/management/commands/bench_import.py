@@ -1,0 +1,48 @@
+"""Benchmark the metrics import against the engine's fastest raw load of the same values."""
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+from tqdm import tqdm
+
+from ...imports.bench import bench_run
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a synthetic employer file of N rows x 10 metrics, import it, then load the same values raw "
+        "(COPY / executemany) and print both. Use a scratch database: it adds region 99 and BENCH* nominees "
+        "(removed at the end)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rows", type=int, default=10000)
+        parser.add_argument("--year", type=int, default=2024)
+        parser.add_argument("--file", help="Where to write the synthetic CSV (default: a temporary directory).")
+        parser.add_argument("--reimport", action="store_true", help="Also time importing the same file again.")
+        parser.add_argument("--export", action="store_true", help="Also time the CSV and XLSX exports.")
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, rows, year, file=None, reimport=False, export=False, no_progress=False, **options):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(file) if file else Path(tmp) / "bench-metrics.csv"
+            bar = tqdm(total=rows, unit=" rows", disable=no_progress, leave=False, mininterval=1)
+            figures = bench_run(rows=rows, path=path, year=year, reimport=reimport, export=export,
+                                progress=lambda done, total: bar.update(done - bar.n))
+            bar.close()
+        out = self.stdout.write
+        out(f"engine           {connection.vendor}")
+        out(f"rows             {figures.rows:,} nominees x 10 metrics = {figures.values:,} values")
+        out(f"write file       {figures.write_file_seconds:.1f} s")
+        out(f"import           {figures.import_seconds:.1f} s   peak RSS {figures.import_peak_mb:.0f} MB")
+        if figures.reimport_seconds is not None:
+            out(f"re-import        {figures.reimport_seconds:.1f} s   (same file, nothing changes)")
+        out(f"raw load         {figures.raw_seconds:.1f} s   ({'COPY' if connection.vendor == 'postgresql' else 'executemany'}, one transaction)")
+        out(f"import / raw     {figures.ratio:.2f}x")
+        if figures.export_csv_seconds is not None:
+            out(f"export CSV       {figures.export_csv_seconds:.2f} s   first bytes after "
+                f"{figures.export_csv_first_byte_seconds:.2f} s")
+            out(f"export XLSX      {figures.export_xlsx_seconds:.1f} s")
+        for note in figures.notes:
+            out(f"note             {note}")

@@ -1,0 +1,71 @@
+"""Import protection metrics for one assessment year from a CSV or XLSX file, all or nothing."""
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from ...imports.metrics_import import metrics_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import protection metrics (one row per nominee, one column per metric code) for an assessment "
+        "year. A file with any problem imports nothing; the problems are printed and written beside it."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The CSV (comma or semicolon) or XLSX file.")
+        parser.add_argument("--year", type=int, required=True, help="The assessment year, e.g. 2024.")
+        parser.add_argument("--indonesian-numbers", action="store_true",
+                            help="Numbers are written the Indonesian way: 1.234.567 and 24,5.")
+        parser.add_argument("--dry-run", action="store_true", help="Check and count, write nothing.")
+        parser.add_argument("--problems-csv", help="Where to write the problems (default: FILE.problems.csv).")
+        parser.add_argument("--language", choices=["id", "en"], help="Language of the messages (default: id).")
+        parser.add_argument("--no-progress", action="store_true", help="Do not show a progress bar.")
+
+    def handle(self, *args, file, year, indonesian_numbers=False, dry_run=False, problems_csv=None, language=None,
+               no_progress=False, verbosity=1, **options):
+        with translation.override(language or translation.get_language() or "id"):
+            self.run(Path(file), year, indonesian_numbers, dry_run, problems_csv, no_progress or verbosity == 0)
+
+    def run(self, path, year, indonesian_numbers, dry_run, problems_csv, quiet):
+        if not path.is_file():
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
+        if not 2000 <= year <= 2100:
+            raise CommandError(_("The year must be between 2000 and 2100."))
+        problems_path = Path(problems_csv) if problems_csv else path.with_name(path.name + ".problems.csv")
+        bar = tqdm(desc=_("Rows"), unit=" " + _("rows"), disable=quiet, leave=False, mininterval=0.5)
+
+        def progress(done, total):
+            bar.total = total
+            bar.update(done - bar.n)
+
+        try:
+            result = metrics_import(path=path, year=year, indonesian_numbers=indonesian_numbers, dry_run=dry_run,
+                                    progress=progress, problems_path=problems_path)
+        finally:
+            bar.close()
+        if not result.ok:
+            for problem in result.problems:
+                self.stderr.write(_("row %(row)s, column %(column)s: %(message)s") % {
+                    "row": problem.row, "column": problem.column or "-", "message": problem.message})
+            if result.problems_truncated:
+                self.stderr.write(_("… and %(count)s more problems.") % {
+                    "count": result.problem_count - len(result.problems)})
+            raise CommandError(_(
+                "%(count)s problems in %(file)s; nothing was imported. The full list is in %(problems)s."
+            ) % {"count": result.problem_count, "file": path.name, "problems": problems_path})
+        self.stdout.write(summary_line(result))
+
+
+def summary_line(result):
+    text = _(
+        "%(rows)s rows in %(seconds).1f s. Nominees: %(nominees_new)s new, %(nominees_changed)s changed, "
+        "%(nominees_unchanged)s unchanged. Values: %(values_new)s new, %(values_changed)s changed, "
+        "%(values_unchanged)s unchanged, %(values_removed)s removed."
+    ) % {**vars(result)}
+    if result.dry_run:
+        text += " " + _("Dry run: nothing was written.")
+    return text
