@@ -2,7 +2,15 @@
 from django.urls import path
 
 from .views import home
+from .views import metrics as metrics_views
 
 urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
+    path("panitia/metrik/", metrics_views.MetricsIndexView.as_view(), name="metrics"),
+    path("panitia/metrik/impor/", metrics_views.MetricsImportPreviewView.as_view(), name="metrics-import"),
+    path("panitia/metrik/impor/<str:token>/", metrics_views.MetricsImportConfirmView.as_view(),
+         name="metrics-import-confirm"),
+    path("panitia/metrik/impor/<str:token>/masalah.csv", metrics_views.MetricsImportProblemsView.as_view(),
+         name="metrics-import-problems"),
+    path("panitia/metrik/ekspor/", metrics_views.MetricsExportView.as_view(), name="metrics-export"),
 ]
