@@ -324,6 +324,7 @@ class MetricImport:
             elif row.code and row.region_code != row.code:
                 self.row_problem(row, "region_code", _(
                     "A government or village is identified by its region: region_code must equal nominee_code."))
+                row.region_code = ""  # checked no further
         for column, value, choices in (("size", row.size, BusinessSize.values), ("sector", row.sector, Sector.values)):
             if not value:
                 continue

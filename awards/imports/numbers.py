@@ -44,12 +44,11 @@ def format_decimal(value):
 
 
 def decimal_for_xlsx(value):
-    """An int or float when the spreadsheet number reads back exactly, else the plain text."""
+    """An int or float when a spreadsheet keeps the number exactly (15 significant digits), else the text."""
     if value is None:
         return None
+    if len(value.normalize().as_tuple().digits) > 15:
+        return format_decimal(value)
     if value == value.to_integral_value():
         return int(value)
-    as_float = float(value)
-    if Decimal(repr(as_float)) == value:
-        return as_float
-    return format_decimal(value)
+    return float(value)

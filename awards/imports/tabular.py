@@ -128,9 +128,11 @@ def _open_csv(path):
 def _open_xlsx(path):
     from openpyxl import load_workbook
 
+    handle = open(path, "rb")  # a handle, as openpyxl refuses a path not ending in .xlsx
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(handle, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged archive
+        handle.close()
         raise UnreadableFile(_("The XLSX workbook cannot be read: %(error)s") % {"error": error}) from error
     sheet = workbook.worksheets[0]
     total = max(sheet.max_row - 1, 0) if sheet.max_row else None
@@ -142,7 +144,11 @@ def _open_xlsx(path):
         for number, cells in enumerate(iterator, start=2):
             yield number, list(cells)
 
-    return Table(header=header, rows=rows(), total_rows=total, close=workbook.close)
+    def close():
+        workbook.close()
+        handle.close()
+
+    return Table(header=header, rows=rows(), total_rows=total, close=close)
 
 
 class CsvStreamWriter:

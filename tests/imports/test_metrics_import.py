@@ -1,0 +1,304 @@
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from awards.imports import metrics_import as importer_module
+from awards.imports.metrics_import import Problem, metrics_import
+from awards.models import AuditEvent, MetricDefinition, MetricValue, Nominee
+
+from .conftest import EMPLOYER_HEADER, database_state, values_of
+
+GOVERNMENT_HEADER = ["nominee_code", "nominee_kind", "nominee_name", "region_code", "workers_total",
+                     "workers_protected", "coverage_target_pct", "has_regulation"]
+PT_MAJU = ["NPP001", "business", "PT Maju", "18.72", "large", "finance", "120", "100", "95.5", "12"]
+UD_SENTOSA = ["NPP002", "umkm", "UD Sentosa", "18.72", "micro", "trade_services", "8", "8", "", "10"]
+
+
+def run(path, **options):
+    return metrics_import(path=path, year=options.pop("year", 2024), **options)
+
+
+def test_import_creates_nominees_and_values(regions, write_csv):
+    result = run(write_csv([PT_MAJU, UD_SENTOSA]))
+
+    assert (result.ok, result.applied, result.rows) == (True, True, 2)
+    assert (result.nominees_new, result.nominees_changed, result.nominees_unchanged) == (2, 0, 0)
+    assert (result.values_new, result.values_changed, result.values_unchanged, result.values_removed) == (7, 0, 0, 0)
+    assert list(Nominee.objects.order_by("code").values_list(
+        "code", "kind", "name", "region_id", "province_id", "employer_number", "size", "sector")) == [
+        ("NPP001", "business", "PT Maju", "18.72", "18", "NPP001", "large", "finance"),
+        ("NPP002", "umkm", "UD Sentosa", "18.72", "18", "NPP002", "micro", "trade_services"),
+    ]
+    assert values_of("NPP001") == {"employees_total": Decimal("120"), "employees_registered": Decimal("100"),
+                                   "wages_reported_pct": Decimal("95.5"), "contributions_on_time_months": Decimal("12")}
+    # An empty cell is "not reported": no row, not a zero.
+    assert values_of("NPP002") == {"employees_total": Decimal("8"), "employees_registered": Decimal("8"),
+                                   "contributions_on_time_months": Decimal("10")}
+    assert list(AuditEvent.objects.values_list("action", "object_type", "object_id")) == [
+        ("metrics_import", "awards.metricvalue", "2024")]
+
+
+def test_import_same_file_again_changes_nothing(regions, write_csv):
+    path = write_csv([PT_MAJU, UD_SENTOSA])
+    run(path)
+    before = database_state()
+
+    result = run(path)
+
+    assert (result.nominees_new, result.nominees_changed, result.nominees_unchanged) == (0, 0, 2)
+    assert (result.values_new, result.values_changed, result.values_unchanged, result.values_removed) == (0, 0, 7, 0)
+    assert result.changes == []
+    assert database_state() == before
+
+
+def test_import_governments_by_region_code(regions, write_csv):
+    rows = [["18", "province_government", "Pemerintah Provinsi Lampung", "", "1000", "245", "40", "ya"],
+            ["18.72", "regency_government", "Pemerintah Kota Metro", "18.72", "500", "400", "", "0"],
+            ["18.72.01.1001", "village", "Kelurahan Metro", "", "", "", "", "tidak"]]
+    result = run(write_csv(rows, header=GOVERNMENT_HEADER))
+
+    assert result.problems == []
+    assert list(Nominee.objects.order_by("code").values_list("code", "region_id", "province_id", "employer_number")) == [
+        ("18", "18", "18", ""), ("18.72", "18.72", "18", ""), ("18.72.01.1001", "18.72.01.1001", "18", "")]
+    assert values_of("18") == {"workers_total": Decimal("1000"), "workers_protected": Decimal("245"),
+                               "coverage_target_pct": Decimal("40"), "has_regulation": Decimal("1")}
+    assert values_of("18.72.01.1001") == {"has_regulation": Decimal("0")}
+
+
+def test_import_updates_changed_names_and_values_only(regions, write_csv):
+    run(write_csv([PT_MAJU, UD_SENTOSA]))
+    renamed = ["NPP001", "business", "PT Maju Jaya", "18.72", "large", "finance", "150", "100", "95.5", "11"]
+
+    result = run(write_csv([renamed, UD_SENTOSA], name="second.csv"))
+
+    assert (result.nominees_new, result.nominees_changed, result.nominees_unchanged) == (0, 1, 1)
+    assert (result.values_new, result.values_changed, result.values_unchanged, result.values_removed) == (0, 2, 5, 0)
+    assert [(c.row, c.code, c.status, c.fields) for c in result.changes] == [
+        (2, "NPP001", "changed", [("nominee_name", "PT Maju", "PT Maju Jaya"), ("employees_total", "120", "150"),
+                                  ("contributions_on_time_months", "12", "11")])]
+    assert Nominee.objects.get(code="NPP001").name == "PT Maju Jaya"
+    assert values_of("NPP001")["employees_total"] == Decimal("150")
+
+
+@pytest.mark.parametrize("old, new", [(("100", "80"), ("50", "40")), (("100", "80"), ("200", "150")),
+                                      (("100", "80"), ("90", "80")), (("100", "80"), ("100", "100"))])
+def test_import_changes_total_and_part_in_an_order_the_triggers_accept(regions, write_csv, old, new):
+    def row(total, part):
+        return ["NPP001", "business", "PT Maju", "18.72", "large", "finance", total, part, "", ""]
+
+    run(write_csv([row(*old)]))
+    result = run(write_csv([row(*new)], name="again.csv"))
+
+    assert result.problems == []
+    assert values_of("NPP001") == {"employees_total": Decimal(new[0]), "employees_registered": Decimal(new[1])}
+
+
+def test_import_empty_cell_removes_a_stored_value_and_absent_column_keeps_it(regions, write_csv):
+    run(write_csv([PT_MAJU]))
+    header = ["nominee_code", "nominee_kind", "nominee_name", "region_code", "employees_registered",
+              "wages_reported_pct"]
+
+    result = run(write_csv([["NPP001", "business", "PT Maju", "18.72", "", "90"]], header=header, name="b.csv"))
+
+    assert (result.values_changed, result.values_removed, result.nominees_changed) == (1, 1, 1)
+    assert values_of("NPP001") == {"employees_total": Decimal("120"), "wages_reported_pct": Decimal("90"),
+                                   "contributions_on_time_months": Decimal("12")}
+    # size and sector were not in the file: kept as stored.
+    assert Nominee.objects.filter(code="NPP001").values_list("size", "sector").get() == ("large", "finance")
+
+
+def test_import_part_above_the_stored_total_is_refused(regions, write_csv):
+    run(write_csv([PT_MAJU]))
+    before = database_state()
+    header = ["nominee_code", "nominee_kind", "nominee_name", "region_code", "employees_registered"]
+
+    result = run(write_csv([["NPP001", "business", "PT Maju", "18.72", "121"]], header=header, name="b.csv"))
+
+    assert result.problems == [Problem(2, "employees_registered",
+                                       "employees_registered (121) is more than employees_total (120, already stored "
+                                       "for 2024).")]
+    assert database_state() == before
+
+
+BAD_CASES = {
+    "unknown column": (
+        EMPLOYER_HEADER + ["employes_total"], [PT_MAJU + ["3"]],
+        [Problem(1, "employes_total",
+                 'Unknown column "employes_total": it is neither a nominee column nor a metric code.')]),
+    "missing column": (
+        ["nominee_code", "nominee_kind", "nominee_name", "employees_total"], [["NPP001", "business", "PT", "3"]],
+        [Problem(1, "region_code", 'The required column "region_code" is missing.')]),
+    "unknown region": (
+        EMPLOYER_HEADER, [["NPP001", "business", "PT Maju", "18.99", "", "", "1", "", "", ""]],
+        [Problem(2, "region_code", 'Unknown region code "18.99".')]),
+    "business without employer number": (
+        EMPLOYER_HEADER, [["", "business", "PT Maju", "18.72", "", "", "1", "", "", ""]],
+        [Problem(2, "nominee_code", "A business or UMKM needs its employer number (NPP) as nominee_code.")]),
+    "not a number": (
+        EMPLOYER_HEADER, [["NPP001", "business", "PT Maju", "18.72", "", "", "banyak", "", "", ""]],
+        [Problem(2, "employees_total", '"banyak" is not a number.')]),
+    "comma decimal without the Indonesian option": (
+        EMPLOYER_HEADER, [["NPP001", "business", "PT Maju", "18.72", "", "", "", "", "24,5", ""]],
+        [Problem(2, "wages_reported_pct", '"24,5" is not a number; write decimals with a point, or choose the '
+                                          'Indonesian number format (1.234.567,5).')]),
+    "negative": (
+        EMPLOYER_HEADER, [["NPP001", "business", "PT Maju", "18.72", "", "", "-3", "", "", ""]],
+        [Problem(2, "employees_total", "A value may not be negative.")]),
+    "percentage above 100": (
+        EMPLOYER_HEADER, [["NPP001", "business", "PT Maju", "18.72", "", "", "", "", "100.5", ""]],
+        [Problem(2, "wages_reported_pct", "A percentage must be between 0 and 100.")]),
+    "months above 12": (
+        EMPLOYER_HEADER, [["NPP001", "business", "PT Maju", "18.72", "", "", "", "", "", "13"]],
+        [Problem(2, "contributions_on_time_months", "A number of months must be between 0 and 12.")]),
+    "fractional count": (
+        EMPLOYER_HEADER, [["NPP001", "business", "PT Maju", "18.72", "", "", "3.5", "", "", ""]],
+        [Problem(2, "employees_total", "A count must be a whole number.")]),
+    "protected above total": (
+        EMPLOYER_HEADER, [["NPP001", "business", "PT Maju", "18.72", "", "", "10", "11", "", ""]],
+        [Problem(2, "employees_registered", "employees_registered (11) is more than employees_total (10).")]),
+    "duplicate nominee": (
+        EMPLOYER_HEADER, [PT_MAJU, UD_SENTOSA, PT_MAJU],
+        # (row 3 once the valid row of the test is put first)
+        [Problem(4, "nominee_code", "Nominee NPP001 appears more than once: it is already on row 3.")]),
+    "metric of another kind": (
+        EMPLOYER_HEADER + ["workers_total"], [PT_MAJU + ["5"]],
+        [Problem(2, "workers_total",
+                 "Metric workers_total does not apply to a nominee of kind business; leave the cell empty.")]),
+    "unknown kind": (
+        EMPLOYER_HEADER, [["NPP001", "company", "PT Maju", "18.72", "", "", "", "", "", ""]],
+        [Problem(2, "nominee_kind", 'Unknown nominee kind "company"; use one of: province_government, '
+                                    'regency_government, village, business, umkm.')]),
+    "unknown size": (
+        EMPLOYER_HEADER, [["NPP001", "business", "PT Maju", "18.72", "huge", "", "", "", "", ""]],
+        [Problem(2, "size", 'Unknown value "huge"; use one of: large, medium, small, micro.')]),
+    "government at the wrong level": (
+        GOVERNMENT_HEADER, [["18.72", "province_government", "Kota Metro", "", "", "", "", ""]],
+        [Problem(2, "region_code", "Region 18.72 is a Regency/city, but a nominee of kind province_government needs "
+                                   "a Province.")]),
+    "government with another region": (
+        GOVERNMENT_HEADER, [["18.72", "regency_government", "Kota Metro", "18", "", "", "", ""]],
+        [Problem(2, "region_code", "A government or village is identified by its region: region_code must equal "
+                                   "nominee_code.")]),
+    "empty name and too many cells": (
+        EMPLOYER_HEADER, [["NPP001", "business", "", "18.72", "", "", "", "", "", "", "extra"]],
+        [Problem(2, "", "The row has more cells than the header has columns."),
+         Problem(2, "nominee_name", "The nominee name is empty.")]),
+}
+
+
+@pytest.mark.parametrize("case", BAD_CASES, ids=list(BAD_CASES))
+def test_bad_input_imports_nothing_and_names_row_and_column(regions, write_csv, case):
+    run(write_csv([UD_SENTOSA], name="existing.csv"))
+    before = database_state()
+    header, rows, problems = BAD_CASES[case]
+    # A valid row first: it is checked and would be written, but must be rolled back too.
+    rows = [["NPP009", "business", "PT Valid", "18.72", "", "", "", "", "", ""]] + rows if header == EMPLOYER_HEADER \
+        else rows
+    shift = 1 if header == EMPLOYER_HEADER else 0
+
+    result = run(write_csv(rows, header=header))
+
+    expected = [Problem(p.row + shift if p.row > 1 else p.row, p.column, p.message) for p in problems]
+    assert (result.problems, result.problem_count, result.applied) == (expected, len(expected), False)
+    assert database_state() == before
+    assert AuditEvent.objects.count() == 1
+
+
+def test_a_problem_after_written_chunks_rolls_everything_back(regions, write_csv, monkeypatch):
+    monkeypatch.setattr(importer_module, "CHUNK_ROWS", 2)
+    rows = [[f"NPP{i:03d}", "business", f"PT {i}", "18.72", "", "", "5", "4", "", ""] for i in range(7)]
+    rows[6][7] = "6"  # registered above total, in the last chunk
+
+    result = run(write_csv(rows))
+
+    assert result.problems == [Problem(8, "employees_registered",
+                                       "employees_registered (6) is more than employees_total (5).")]
+    assert (Nominee.objects.count(), MetricValue.objects.count()) == (0, 0)
+
+
+def test_every_problem_of_the_file_is_reported_not_only_the_first(regions, write_csv, monkeypatch):
+    monkeypatch.setattr(importer_module, "CHUNK_ROWS", 2)
+    rows = [["NPP001", "business", "PT 1", "18.72", "", "", "-1", "", "", ""],
+            ["NPP002", "business", "PT 2", "18.72", "", "", "1", "", "", ""],
+            ["NPP003", "business", "PT 3", "99", "", "", "x", "", "", "13"]]
+
+    result = run(write_csv(rows))
+
+    assert result.problems == [
+        Problem(2, "employees_total", "A value may not be negative."),
+        Problem(4, "employees_total", '"x" is not a number.'),
+        Problem(4, "contributions_on_time_months", "A number of months must be between 0 and 12."),
+        Problem(4, "region_code", 'Unknown region code "99".'),
+    ]
+
+
+def test_existing_nominee_of_another_kind_is_refused(regions, write_csv):
+    run(write_csv([PT_MAJU]))
+    before = database_state()
+    result = run(write_csv([["NPP001", "umkm", "PT Maju", "18.72", "", "", "", "", "", ""]], name="b.csv"))
+    assert result.problems == [Problem(2, "nominee_kind", "Nominee NPP001 already exists as kind business, not umkm.")]
+    assert database_state() == before
+
+
+def test_indonesian_numbers_option(regions, write_csv):
+    row = ["NPP001", "business", "PT Maju", "18.72", "", "", "1.234.567", "1.200.000", "24,5", "12"]
+    result = run(write_csv([row], delimiter=";"), indonesian_numbers=True)
+    assert result.problems == []
+    assert values_of("NPP001") == {"employees_total": Decimal("1234567"), "employees_registered": Decimal("1200000"),
+                                   "wages_reported_pct": Decimal("24.5"), "contributions_on_time_months": Decimal("12")}
+
+
+def test_semicolon_csv_is_detected(regions, write_csv):
+    result = run(write_csv([PT_MAJU], delimiter=";"))
+    assert (result.problems, result.values_new) == ([], 4)
+
+
+def test_xlsx_import(regions, tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(EMPLOYER_HEADER)
+    sheet.append(["NPP001", "business", "PT Maju", "18.72", "large", "finance", 120, 100, 95.5, 12])
+    sheet.append([None] * 10)
+    sheet.append([12345, "umkm", "'=Koperasi", "18.72", None, None, 3, None, None, None])
+    path = tmp_path / "metrics.xlsx"
+    workbook.save(path)
+
+    result = run(path)
+
+    assert result.problems == []
+    assert values_of("NPP001") == {"employees_total": Decimal("120"), "employees_registered": Decimal("100"),
+                                   "wages_reported_pct": Decimal("95.5"), "contributions_on_time_months": Decimal("12")}
+    assert Nominee.objects.get(code="12345").name == "=Koperasi"
+
+
+def test_dry_run_counts_and_writes_nothing(regions, write_csv):
+    result = run(write_csv([PT_MAJU, UD_SENTOSA]), dry_run=True)
+    assert (result.ok, result.applied, result.nominees_new, result.values_new) == (True, False, 2, 7)
+    assert [(c.code, c.status) for c in result.changes] == [("NPP001", "new"), ("NPP002", "new")]
+    assert (Nominee.objects.count(), MetricValue.objects.count(), AuditEvent.objects.count()) == (0, 0, 0)
+
+
+def test_problems_are_written_as_csv_and_removed_when_gone(regions, write_csv, tmp_path):
+    problems_path = tmp_path / "problems.csv"
+    run(write_csv([["NPP001", "business", "PT", "18.72", "", "", "-1", "", "", ""]]), problems_path=problems_path)
+    assert problems_path.read_bytes().decode("utf-8-sig") == (
+        "row,column,problem\r\n2,employees_total,A value may not be negative.\r\n")
+
+    run(write_csv([PT_MAJU]), problems_path=problems_path)
+    assert not problems_path.exists()
+
+
+def test_new_metric_definitions_are_imported_without_code(regions, write_csv):
+    MetricDefinition.objects.create(code="interns_total", label_id="Magang", label_en="Interns", unit="count",
+                                    kinds=["business"], min_value=0, position=99)
+    header = ["nominee_code", "nominee_kind", "nominee_name", "region_code", "interns_total"]
+    result = run(write_csv([["NPP001", "business", "PT Maju", "18.72", "4"]], header=header))
+    assert (result.problems, values_of("NPP001")) == ([], {"interns_total": Decimal("4")})
+
+
+def test_unreadable_file_is_one_problem(regions, tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"\x00\x01binary")
+    result = run(path)
+    assert result.problems == [Problem(1, "", "The file is neither a CSV file nor an XLSX workbook.")]

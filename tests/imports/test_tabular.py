@@ -1,0 +1,49 @@
+import openpyxl
+import pytest
+
+from awards.imports.tabular import UnreadableFile, detect_delimiter, neutralise, open_table, unneutralise
+
+
+def test_detect_delimiter():
+    assert detect_delimiter("a;b;c\n1;2;3") == ";"
+    assert detect_delimiter("a,b,c") == ","
+    assert detect_delimiter('"a;b";c,d,e') == ","
+    assert detect_delimiter('"x,y,z";b;c') == ";"
+    assert detect_delimiter("") == ","
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("=SUM(A1)", "'=SUM(A1)"), ("+62 812", "'+62 812"), ("-5", "'-5"), ("@cmd", "'@cmd"), ("\tx", "'\tx"),
+    ("PT Maju", "PT Maju"), ("", ""), ("'quoted", "'quoted"),
+])
+def test_neutralise_and_back(text, shown):
+    assert neutralise(text) == shown
+    assert unneutralise(shown) == text
+
+
+def test_open_table_reads_semicolon_csv_with_bom(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes("\ufeffa;b\n1;\"2;3\"\n\n4;5\n".encode())
+    with open_table(path) as table:
+        assert table.header == ["a", "b"]
+        assert list(table.rows) == [(2, ["1", "2;3"]), (3, []), (4, ["4", "5"])]
+        assert table.total_rows == 3
+
+
+def test_open_table_reads_xlsx_by_content_not_name(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["a", "b"])
+    workbook.active.append(["x", 24.5])
+    path = tmp_path / "named.csv"
+    workbook.save(path)
+    with open_table(path) as table:
+        assert table.header == ["a", "b"]
+        assert list(table.rows) == [(2, ["x", 24.5])]
+
+
+def test_open_table_refuses_non_utf8_csv(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes("nama\nKoperasi Sejahtera \xe9\n".encode("latin-1"))
+    with pytest.raises(UnreadableFile) as caught:
+        open_table(path)
+    assert str(caught.value) == 'The CSV file is not UTF-8 text; save it as "CSV UTF-8" and upload it again.'
