@@ -135,26 +135,17 @@ def parse_bands(bands):
     return [(Decimal(str(threshold)), Decimal(str(score))) for threshold, score in bands or []]
 
 
-@dataclass(frozen=True)
 class StagePlan:
     """What one stage of one category scores: its criteria and their integer weights."""
 
-    stage_kind: str
-    criteria: tuple  # every criterion of the stage, metric and judged, in display order
-    scaled_weights: dict  # criterion id -> weight ÷ gcd of the stage's weights (an integer)
-    exponent: int
-
-    @property
-    def metric_criteria(self):
-        return [c for c in self.criteria if c.kind == "metric"]
-
-    @property
-    def judged_criteria(self):
-        return [c for c in self.criteria if c.kind == "judged"]
-
-    @property
-    def weight_total(self):
-        return sum(self.scaled_weights.values())
+    def __init__(self, stage_kind, criteria, scaled_weights, exponent):
+        self.stage_kind = stage_kind
+        self.criteria = criteria  # every criterion of the stage, metric and judged, in display order
+        self.scaled_weights = scaled_weights  # criterion id -> weight ÷ gcd of the stage's weights (an integer)
+        self.exponent = exponent  # metric scores are integers in units of 10^-exponent points
+        self.metric_criteria = [c for c in criteria if c.kind == "metric"]
+        self.judged_criteria = [c for c in criteria if c.kind == "judged"]
+        self.weight_total = sum(scaled_weights.values())
 
 
 def stage_plan(stage_kind, criteria):

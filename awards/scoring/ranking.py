@@ -23,7 +23,7 @@ class MissingItem:
         return f"{self.stage_kind}:{self.criterion_code}"
 
 
-@dataclass
+@dataclass(slots=True)
 class RankingRow:
     nomination_id: int
     nominee_code: str
@@ -216,22 +216,23 @@ def _stage_result(stage, plan, rows, judged_rows, metric_tie_ids):
 def _stage_score(result, nomination_id, missing):
     """Rule 5 for one nomination: Σ wᶜ·sᶜ ÷ Σ wᶜ; appends the criteria without a score to `missing`."""
     plan = result.plan
+    if not plan.criteria:
+        return ZERO
     row = result.metric_rows.get(nomination_id)
     total, mask = (row[4], row[5]) if row is not None else (0, (1 << len(plan.metric_criteria)) - 1)
     if mask:
         for i, criterion in enumerate(plan.metric_criteria):
             if mask >> i & 1:
                 missing.append(MissingItem(plan.stage_kind, criterion.code))
-    numerator = Decimal(int(total)).scaleb(-plan.exponent)
-    judged = result.judged.get(nomination_id, {})
-    for criterion in plan.judged_criteria:
-        score = judged.get(criterion.id)
-        if score is None or score.score is None:
-            missing.append(MissingItem(plan.stage_kind, criterion.code))
-        else:
-            numerator += plan.scaled_weights[criterion.id] * score.score
-    if not plan.criteria:
-        return ZERO
+    numerator = Decimal(total).scaleb(-plan.exponent)
+    if plan.judged_criteria:
+        judged = result.judged.get(nomination_id, {})
+        for criterion in plan.judged_criteria:
+            score = judged.get(criterion.id)
+            if score is None or score.score is None:
+                missing.append(MissingItem(plan.stage_kind, criterion.code))
+            else:
+                numerator += plan.scaled_weights[criterion.id] * score.score
     return numerator / plan.weight_total
 
 
@@ -249,34 +250,48 @@ def _assemble(category, round_, stage, computed, results, tie_breakers):
         for offset, cid in enumerate(ids):
             metric_tie_position[cid] = (kind, 6 + offset)
 
+    stage_plans = [(s.kind, results[s.kind], bool(results[s.kind].judged)) for s in computed]
+    weighted_kinds = [(s.kind, weights[s.kind]) for s in weighted]
+    single = weighted_kinds[0][0] if len(weighted_kinds) == 1 else None
+    tie_plan = []
+    for criterion in tie_breakers:
+        if criterion.kind == "metric":
+            kind, position = metric_tie_position[criterion.id]
+            tie_plan.append((True, results[kind], position, 10 ** (results[kind].plan.exponent - 4)))
+        else:
+            tie_plan.append((False, results[criterion.stage_kind], criterion.id, None))
+
     rows = []
     with exact():
         for nomination_id, row in current.metric_rows.items():
             ranking_row = RankingRow(nomination_id=nomination_id, nominee_code=row[2], nominee_name=row[3])
             stage_values = {}
-            for s in computed:
-                stage_values[s.kind] = _stage_score(results[s.kind], nomination_id, ranking_row.missing)
-                for cid, score in results[s.kind].judged.get(nomination_id, {}).items():
-                    if score.disagreement:
-                        code = next(c.code for c in results[s.kind].plan.judged_criteria if c.id == cid)
-                        ranking_row.disagreements.append((s.kind, code, score.spread))
-            if len(weighted) == 1:
-                value = stage_values[weighted[0].kind]
+            for kind, result, has_judged in stage_plans:
+                stage_values[kind] = _stage_score(result, nomination_id, ranking_row.missing)
+                if has_judged:
+                    for criterion in result.plan.judged_criteria:
+                        score = result.judged.get(nomination_id, {}).get(criterion.id)
+                        if score is not None and score.disagreement:
+                            ranking_row.disagreements.append((kind, criterion.code, score.spread))
+            if single is not None:
+                value = stage_values[single]
             else:
-                value = sum((weights[s.kind] * stage_values[s.kind] for s in weighted), ZERO) / weight_total
+                value = sum((weight * stage_values[kind] for kind, weight in weighted_kinds), ZERO) / weight_total
             ranking_row.round_score = round_score(value)
             ranking_row.stage_scores = {kind: round_score(v) for kind, v in stage_values.items()}
-            keys = []
-            for criterion in tie_breakers:
-                if criterion.kind == "metric":
-                    kind, position = metric_tie_position[criterion.id]
-                    metric_row = results[kind].metric_rows.get(nomination_id)
-                    grid = metric_row[position] if metric_row is not None else 0
-                    keys.append(round_score(Decimal(int(grid)).scaleb(-results[kind].plan.exponent)))
-                else:
-                    score = results[criterion.stage_kind].judged.get(nomination_id, {}).get(criterion.id)
-                    keys.append(round_score(score.score) if score is not None and score.score is not None else ZERO)
-            ranking_row.tie_break = tuple(keys)
+            if tie_plan:
+                keys = []
+                for is_metric, result, where, unit in tie_plan:
+                    if is_metric:
+                        metric_row = result.metric_rows.get(nomination_id)
+                        grid = int(metric_row[where]) if metric_row is not None else 0
+                        # Half-up to 4 decimals in integers: the grid is in units of 10^-k, k >= 6.
+                        keys.append(Decimal((grid + unit // 2) // unit).scaleb(-4))
+                    else:
+                        score = result.judged.get(nomination_id, {}).get(where)
+                        keys.append(round_score(score.score) if score is not None and score.score is not None
+                                    else ZERO)
+                ranking_row.tie_break = tuple(keys)
             rows.append(ranking_row)
 
     # Rule 8: by round score, then the tie-break criteria, descending; equal keys share a rank.
