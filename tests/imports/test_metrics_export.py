@@ -1,0 +1,110 @@
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from awards.imports.metrics_export import MetricsExport, export_csv_chunks, export_rows, export_xlsx_file
+from awards.imports.metrics_import import metrics_import
+
+from .conftest import EMPLOYER_HEADER, database_state
+
+EMPLOYER_METRICS = ["employees_total", "employees_registered", "programs_enrolled", "wages_reported_pct",
+                    "contributions_on_time_months", "daily_workers_total", "daily_workers_registered",
+                    "vendors_total", "vendors_registered", "csr_vulnerable_protected"]
+HEADER = ["nominee_code", "nominee_kind", "nominee_name", "region_code", "size", "sector"] + EMPLOYER_METRICS
+
+
+@pytest.fixture
+def loaded(regions, write_csv):
+    rows = [
+        ["NPP001", "business", "=HYPERLINK(\"http://x\")", "18.72", "large", "finance", "120", "100", "95.5", "12"],
+        ["NPP002", "umkm", "-Koperasi Maju", "18.72", "micro", "", "8", "8", "", "10"],
+        ["NPP003", "business", "PT Jakarta", "31.71", "medium", "health", "1000000", "", "24.25", ""],
+    ]
+    result = metrics_import(path=write_csv(rows), year=2024)
+    assert result.problems == []
+    header = ["nominee_code", "nominee_kind", "nominee_name", "region_code", "employees_total"]
+    metrics_import(path=write_csv([rows[0][:4] + ["5"]], header=header, name="y.csv"), year=2023)
+    return result
+
+
+def test_export_rows_by_kind_with_formulas_neutralised(loaded):
+    rows = list(export_rows(MetricsExport(year=2024, kind="business")))
+    empty = [""] * 5
+    assert rows == [
+        HEADER,
+        ["NPP001", "business", "'=HYPERLINK(\"http://x\")", "18.72", "large", "finance", "120", "100", "", "95.5",
+         "12"] + empty,
+        ["NPP003", "business", "PT Jakarta", "31.71", "medium", "health", "1000000", "", "", "24.25", ""] + empty,
+    ]
+
+
+def test_export_by_province_and_year(loaded):
+    rows = list(export_rows(MetricsExport(year=2024, province="18")))
+    assert [r[:3] for r in rows[1:]] == [["NPP001", "business", "'=HYPERLINK(\"http://x\")"],
+                                        ["NPP002", "umkm", "'-Koperasi Maju"]]
+    assert len(rows[0]) == 6 + 29  # no kind: every metric has a column
+    assert [r[0] for r in export_rows(MetricsExport(year=2023))][1:] == ["NPP001"]
+    assert list(export_rows(MetricsExport(year=2022))) == [rows[0]]
+
+
+def test_export_csv_is_streamed_in_chunks_with_a_bom(loaded):
+    chunks = list(export_csv_chunks(MetricsExport(year=2024, kind="umkm")))
+    assert chunks == [
+        "\ufeff",
+        ",".join(HEADER) + "\r\n" + "NPP002,umkm,'-Koperasi Maju,18.72,micro,,8,8,,,10,,,,,\r\n",
+    ]
+
+
+def test_export_reads_a_constant_number_of_queries_per_page(loaded, django_assert_num_queries, write_csv):
+    # definitions + one page of nominees + their values + the empty next page
+    with django_assert_num_queries(4):
+        assert len(list(export_rows(MetricsExport(year=2024)))) == 4
+    more = [[f"NPP1{i:02d}", "business", f"PT {i}", "18.72", "", "", "1", "", "", ""] for i in range(30)]
+    metrics_import(path=write_csv(more, name="more.csv"), year=2024)
+    with django_assert_num_queries(4):
+        assert len(list(export_rows(MetricsExport(year=2024)))) == 34
+
+
+def test_export_pages_through_nominees(loaded, monkeypatch, django_assert_num_queries):
+    from awards.imports import metrics_export
+
+    monkeypatch.setattr(metrics_export, "PAGE", 2)
+    with django_assert_num_queries(1 + 2 * 2 + 1):
+        assert [r[0] for r in export_rows(MetricsExport(year=2024))] == ["nominee_code", "NPP001", "NPP002", "NPP003"]
+
+
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_export_then_import_changes_nothing(loaded, tmp_path, extension):
+    spec = MetricsExport(year=2024)
+    path = tmp_path / f"export.{extension}"
+    if extension == "xlsx":
+        export_xlsx_file(spec, path)
+    else:
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.writelines(export_csv_chunks(spec))
+    before = database_state()
+
+    result = metrics_import(path=path, year=2024)
+
+    assert result.problems == []
+    assert (result.nominees_new, result.nominees_changed, result.nominees_unchanged) == (0, 0, 3)
+    assert (result.values_new, result.values_changed, result.values_unchanged, result.values_removed) == (0, 0, 9, 0)
+    assert database_state() == before
+
+
+def test_export_xlsx_cells_are_numbers_and_neutralised_text(loaded, tmp_path):
+    path = tmp_path / "x.xlsx"
+    export_xlsx_file(MetricsExport(year=2024, kind="business"), path)
+    sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == HEADER
+    assert rows[1][:10] == ["NPP001", "business", "'=HYPERLINK(\"http://x\")", "18.72", "large", "finance", 120, 100,
+                            None, 95.5]
+    assert rows[2][6] == 1000000 and rows[2][9] == 24.25
+    assert Decimal(repr(rows[2][9])) == Decimal("24.25")
+
+
+def test_export_header_matches_import_header(loaded):
+    rows = list(export_rows(MetricsExport(year=2024, kind="business")))
+    assert set(EMPLOYER_HEADER) <= set(rows[0])
