@@ -1,0 +1,153 @@
+"""Reads for the committee workspace and the public results page, scoped to the user."""
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
+
+from .. import permissions
+from ..models import (
+    AuditEvent,
+    Category,
+    Edition,
+    Eligibility,
+    Nomination,
+    ResultSnapshot,
+    Role,
+    Round,
+    RoundLevel,
+    Stage,
+)
+
+
+def rounds_visible_to(user):
+    """The rounds a committee member or observer may read: all, or a provincial committee's own."""
+    rounds = Round.objects.select_related("edition", "province")
+    role = permissions.role_of(user)
+    if role in (Role.COMMITTEE, Role.OBSERVER):
+        return rounds
+    if role == Role.PROVINCIAL_COMMITTEE:
+        return rounds.filter(level=RoundLevel.PROVINCIAL, province_id=permissions.province_of(user))
+    return rounds.none()
+
+
+def committee_overview(user):
+    """Editions with the rounds this user may read, each with its stages and nomination counts."""
+    rounds = list(
+        rounds_visible_to(user)
+        .annotate(
+            nomination_count=Count("nominations", distinct=True),
+            eligible_count=Count("nominations", filter=Q(nominations__eligibility=Eligibility.ELIGIBLE), distinct=True),
+        )
+        .order_by("-edition__year", "level", "province_id")
+    )
+    stages = {}
+    for stage in Stage.objects.filter(round__in=[r.id for r in rounds]).order_by("position"):
+        stages.setdefault(stage.round_id, []).append(stage)
+    editions = {}
+    for round_ in rounds:
+        round_.stage_list = stages.get(round_.id, [])
+        editions.setdefault(round_.edition, []).append(round_)
+    return [{"edition": edition, "rounds": items} for edition, items in editions.items()]
+
+
+def access_round(user, round_id, *, manage=False):
+    """The round, if the user may read it (or manage it, with manage=True); 404 or 403 otherwise."""
+    round_ = get_object_or_404(Round.objects.select_related("edition", "province"), pk=round_id)
+    permissions.require(permissions.can_manage_round(user, round_) if manage else permissions.can_read_round(user, round_))
+    return round_
+
+
+def categories_of_round(round_):
+    """The categories ranked in this round (national-only ones only in the national round), with counts."""
+    categories = Category.objects.filter(edition_id=round_.edition_id).select_related("edition")
+    if round_.level != RoundLevel.NATIONAL:
+        categories = categories.filter(national_only=False)
+    return categories.annotate(
+        nomination_count=Count("nominations", filter=Q(nominations__round=round_), distinct=True),
+        eligible_count=Count(
+            "nominations", filter=Q(nominations__round=round_, nominations__eligibility=Eligibility.ELIGIBLE),
+            distinct=True,
+        ),
+    ).order_by("position", "code")
+
+
+def round_category(round_, category_id):
+    """A category ranked in `round_`, or 404."""
+    return get_object_or_404(categories_of_round(round_), pk=category_id)
+
+
+def stages_of_round(round_):
+    return list(Stage.objects.filter(round=round_).order_by("position"))
+
+
+def group_nominations(round_, category):
+    """The nominations of one ranking group, with what the leaderboard shows beside the scores."""
+    return (
+        Nomination.objects.filter(round=round_, category=category)
+        .select_related("nominee__region")
+        .order_by("nominee__code")
+    )
+
+
+def snapshots_of_round(round_):
+    """Every frozen result of the round, newest first, with who froze it and what it corrects."""
+    return (
+        ResultSnapshot.objects.filter(round=round_)
+        .select_related("category", "stage", "frozen_by", "supersedes", "superseded_by")
+        .order_by("category__position", "category__code", "-frozen_at", "-id")
+    )
+
+
+def current_snapshot(round_, category):
+    """The snapshot of the group that nothing supersedes yet, or None."""
+    return (
+        ResultSnapshot.objects.filter(round=round_, category=category, superseded_by__isnull=True)
+        .select_related("frozen_by", "stage")
+        .first()
+    )
+
+
+def access_snapshot(user, snapshot_id, *, manage=False):
+    snapshot = get_object_or_404(
+        ResultSnapshot.objects.select_related(
+            "round__edition", "round__province", "category", "stage", "frozen_by", "supersedes", "superseded_by"
+        ),
+        pk=snapshot_id,
+    )
+    round_ = snapshot.round
+    permissions.require(permissions.can_manage_round(user, round_) if manage else permissions.can_read_round(user, round_))
+    return snapshot
+
+
+def published_editions():
+    """Editions with at least one published result, newest first."""
+    return Edition.objects.filter(rounds__snapshots__published_at__isnull=False).distinct().order_by("-year")
+
+
+def published_results(edition):
+    """The newest published snapshot of each ranking group of the edition, national round first.
+
+    A published correction replaces what was published before it; an unpublished correction does not
+    hide the result that is public until it is itself published.
+    """
+    newest = (
+        ResultSnapshot.objects.filter(round=OuterRef("round"), category=OuterRef("category"), published_at__isnull=False)
+        .order_by("-frozen_at", "-id")
+        .values("id")[:1]
+    )
+    return (
+        ResultSnapshot.objects.filter(round__edition=edition, published_at__isnull=False, id=Subquery(newest))
+        .select_related("round__province", "category")
+        .order_by("round__level", "round__province_id", "category__position", "category__code")
+    )
+
+
+def winners(content):
+    """The rows of a frozen result's content that receive an award (rank ≤ the category's number of awards)."""
+    awards = content["category"]["awards_count"]
+    return [row for row in content["ranking"]["rows"] if row["rank"] <= awards]
+
+
+def audit_events(user):
+    """The audit trail the user may read, newest first (provincial committees: their own province's rows
+    are not separable from the rest without a join per object type, so only the national committee and
+    observers read it)."""
+    return AuditEvent.objects.select_related("actor").order_by("-at", "-id")

@@ -1,0 +1,72 @@
+"""A round's stages: open, close and reopen (with a reason), each change audited."""
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import permissions
+from ..models import Assignment, AssignmentStatus, Stage, StageStatus
+from .audit import audit_record
+
+
+class StageError(Exception):
+    """A stage change the committee asked for that the process does not allow; the message says why."""
+
+
+def stage_unsubmitted_count(*, stage):
+    """Assignments of the stage not yet submitted: closing leaves them out of the ranking."""
+    return Assignment.objects.filter(stage=stage).exclude(status=AssignmentStatus.SUBMITTED).count()
+
+
+def _locked(stage):
+    return Stage.objects.select_for_update().select_related("round").get(pk=stage.pk)
+
+
+def _change(stage, new_status, acting_user, action, summary=""):
+    old = stage.status
+    stage.status = new_status
+    stage.save(update_fields=["status"])
+    audit_record(actor=acting_user, action=action, obj=stage, changes={"status": [old, new_status]},
+                 summary=summary or str(stage))
+    return stage
+
+
+def stage_open(*, stage, acting_user):
+    """Draft → open. The stages before it must be closed first: they decide who takes part."""
+    permissions.require(permissions.can_manage_round(acting_user, stage.round))
+    with transaction.atomic():
+        stage = _locked(stage)
+        if stage.status != StageStatus.DRAFT:
+            raise StageError(_("Only a draft stage can be opened; a closed stage is reopened with a reason."))
+        earlier = Stage.objects.filter(round_id=stage.round_id, position__lt=stage.position).exclude(
+            status=StageStatus.CLOSED)
+        if earlier.exists():
+            raise StageError(_("Close the earlier stages of the round before opening this one."))
+        return _change(stage, StageStatus.OPEN, acting_user, "stage_open")
+
+
+def stage_close(*, stage, acting_user):
+    """Open → closed. Returns the stage; unsubmitted assignments stay out of the ranking (the page warns)."""
+    permissions.require(permissions.can_manage_round(acting_user, stage.round))
+    with transaction.atomic():
+        stage = _locked(stage)
+        if stage.status != StageStatus.OPEN:
+            raise StageError(_("Only an open stage can be closed."))
+        unsubmitted = stage_unsubmitted_count(stage=stage)
+        summary = _("closed with %(count)s unsubmitted assignments") % {"count": unsubmitted} if unsubmitted else ""
+        return _change(stage, StageStatus.CLOSED, acting_user, "stage_close", summary)
+
+
+def stage_reopen(*, stage, reason, acting_user):
+    """Closed → open again, with the reason recorded; later stages must still be drafts."""
+    permissions.require(permissions.can_manage_round(acting_user, stage.round))
+    reason = (reason or "").strip()
+    if not reason:
+        raise StageError(_("Give the reason for reopening the stage; it is kept in the audit trail."))
+    with transaction.atomic():
+        stage = _locked(stage)
+        if stage.status != StageStatus.CLOSED:
+            raise StageError(_("Only a closed stage can be reopened."))
+        later = Stage.objects.filter(round_id=stage.round_id, position__gt=stage.position).exclude(
+            status=StageStatus.DRAFT)
+        if later.exists():
+            raise StageError(_("A later stage has already opened; it must not run beside a reopened earlier stage."))
+        return _change(stage, StageStatus.OPEN, acting_user, "stage_reopen", reason)

@@ -1,0 +1,348 @@
+"""The committee workspace under /panitia/: overview, rounds, stages, leaderboards, frozen results, audit."""
+import csv
+import io
+import json
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from .. import permissions
+from ..filters import AuditFilter, LeaderboardFilter
+from ..models import Stage
+from ..scoring import ScoringError, default_stage, explain, rank_group
+from ..selectors import committee as selectors
+from ..services import results as results_service
+from ..services import stages as stages_service
+from ..tables import AuditTable, LeaderboardTable, explanation_url, leaderboard_records
+
+
+class CommitteeMixin(LoginRequiredMixin):
+    """Signed-in committee members and observers only; reviewers get 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            permissions.require(permissions.can_read_results(request.user))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OverviewView(CommitteeMixin, TemplateView):
+    template_name = "awards/committee/overview.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(editions=selectors.committee_overview(self.request.user), **kwargs)
+
+
+class RoundView(CommitteeMixin, TemplateView):
+    template_name = "awards/committee/round.html"
+
+    def get_context_data(self, **kwargs):
+        round_ = selectors.access_round(self.request.user, self.kwargs["round_id"])
+        stages = selectors.stages_of_round(round_)
+        return super().get_context_data(
+            round=round_, stages=stages, categories=list(selectors.categories_of_round(round_)),
+            snapshots=list(selectors.snapshots_of_round(round_)),
+            can_manage=permissions.can_manage_round(self.request.user, round_),
+            scored_stages=[s for s in stages if s.kind != "screening"], **kwargs,
+        )
+
+
+def chosen_stage(request, stages):
+    """The stage named by ?tahap=<id>, or the latest opened scored stage."""
+    stage_id = request.GET.get("tahap")
+    if stage_id:
+        for stage in stages:
+            if str(stage.id) == stage_id and stage.kind != "screening":
+                return stage
+        raise Http404
+    return default_stage(stages)
+
+
+class GroupMixin:
+    """Resolves the ranking group in the URL (round, category) and the chosen stage, and ranks it."""
+
+    def load_group(self):
+        self.round = selectors.access_round(self.request.user, self.kwargs["round_id"])
+        self.category = selectors.round_category(self.round, self.kwargs["category_id"])
+        self.stages = selectors.stages_of_round(self.round)
+        try:
+            self.stage = chosen_stage(self.request, self.stages)
+            self.ranking = rank_group(self.category, self.round, self.stage)
+            self.scoring_error = None
+        except ScoringError as error:
+            self.ranking, self.scoring_error = None, str(error)
+            self.stage = getattr(self, "stage", None)
+
+    def stage_columns(self):
+        if self.ranking is None:
+            return []
+        return [(s.kind, s.get_kind_display()) for s in self.ranking.stages]
+
+
+class LeaderboardView(CommitteeMixin, GroupMixin, SingleTableMixin, FilterView):
+    template_name = "awards/committee/leaderboard.html"
+    table_class = LeaderboardTable
+    filterset_class = LeaderboardFilter
+    table_pagination = {"per_page": 50}
+    strict = False
+
+    def get(self, request, *args, **kwargs):
+        self.load_group()
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.group_nominations(self.round, self.category)
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "round_": self.round}
+
+    def get_table_data(self):
+        if self.ranking is None:
+            return []
+        return filtered_records(self.ranking, self.object_list, self.filterset)
+
+    def get_table_kwargs(self):
+        return {"stage_columns": self.stage_columns(),
+                "explain_url": explanation_url(self.round.id, self.category.id, self.stage.id) if self.stage else None}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            round=self.round, category=self.category, stage=self.stage, stages=self.stages,
+            scored_stages=[s for s in self.stages if s.kind != "screening"], ranking=self.ranking,
+            scoring_error=self.scoring_error, can_manage=permissions.can_manage_round(self.request.user, self.round),
+            current_snapshot=selectors.current_snapshot(self.round, self.category), **kwargs,
+        )
+
+
+def filtered_records(ranking, nominations, filterset):
+    """Ranking rows restricted to the filtered nominations (one query), then to the chosen flag."""
+    areas = {n.id: n.nominee.region.name for n in nominations}
+    records = [r for r in leaderboard_records(ranking, areas) if r["nomination_id"] in areas]
+    flag = filterset.form.cleaned_data.get("flag") if filterset.form.is_valid() else None
+    if flag:
+        records = [r for r in records if flag in r["flags"]]
+    return records
+
+
+class LeaderboardExportView(CommitteeMixin, GroupMixin, View):
+    """The leaderboard as streamed CSV or as XLSX, with the page's filters."""
+
+    def get(self, request, round_id, category_id, fmt):
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        self.load_group()
+        if self.ranking is None:
+            raise Http404
+        filterset = LeaderboardFilter(request.GET or None, queryset=selectors.group_nominations(self.round, self.category),
+                                      round_=self.round)
+        records = filtered_records(self.ranking, filterset.qs, filterset)
+        header = [_("Rank"), _("Code"), _("Nominee"), _("Region"), _("Round score"),
+                  *[label for _kind, label in self.stage_columns()], _("Flags")]
+        kinds = [kind for kind, _label in self.stage_columns()]
+        rows = ([r["rank"], r["nominee_code"], r["nominee_name"], r["area"], str(r["round_score"]),
+                 *[str(r["stage_scores"].get(kind, "")) for kind in kinds], " ".join(r["flags"])] for r in records)
+        name = f"peringkat-{self.category.code}-{self.round.key}-{self.stage.kind}"
+        if fmt == "csv":
+            return csv_response(name, header, rows)
+        return xlsx_response(name, header, rows)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_response(name, header, rows):
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # so that spreadsheet programs read UTF-8
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+def xlsx_response(name, header, rows):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=name[:31])
+    sheet.append([str(h) for h in header])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+class ExplanationView(CommitteeMixin, GroupMixin, TemplateView):
+    template_name = "awards/committee/explanation.html"
+
+    def get_context_data(self, **kwargs):
+        self.load_group()
+        if self.ranking is None:
+            raise Http404
+        try:
+            explanation = explain(self.ranking, self.kwargs["nomination_id"])
+        except KeyError as error:
+            raise Http404 from error
+        return super().get_context_data(round=self.round, category=self.category, stage=self.stage,
+                                         explanation=explanation, **kwargs)
+
+
+class StageActionView(CommitteeMixin, View):
+    """Open, close (after a confirmation that counts unsubmitted assignments) or reopen a stage."""
+
+    def get_stage(self, request, manage=True):
+        round_ = selectors.access_round(request.user, self.kwargs["round_id"], manage=manage)
+        return get_object_or_404(Stage.objects.select_related("round"), pk=self.kwargs["stage_id"], round=round_)
+
+    def get(self, request, round_id, stage_id, action):
+        stage = self.get_stage(request)
+        if action not in ("close", "reopen"):
+            raise Http404
+        return render(request, "awards/committee/stage_confirm.html", {
+            "stage": stage, "round": stage.round, "action": action,
+            "unsubmitted": stages_service.stage_unsubmitted_count(stage=stage) if action == "close" else 0,
+        })
+
+    def post(self, request, round_id, stage_id, action):
+        stage = self.get_stage(request)
+        try:
+            if action == "open":
+                stage = stages_service.stage_open(stage=stage, acting_user=request.user)
+            elif action == "close":
+                stage = stages_service.stage_close(stage=stage, acting_user=request.user)
+            elif action == "reopen":
+                stage = stages_service.stage_reopen(stage=stage, reason=request.POST.get("reason", ""),
+                                                    acting_user=request.user)
+            else:
+                raise Http404
+        except stages_service.StageError as error:
+            messages.error(request, str(error))
+            if action == "reopen":
+                return render(request, "awards/committee/stage_confirm.html",
+                              {"stage": stage, "round": stage.round, "action": action, "unsubmitted": 0}, status=400)
+        else:
+            messages.success(request, _("%(stage)s is now %(status)s.")
+                             % {"stage": stage.get_kind_display(), "status": stage.get_status_display()})
+        return redirect("committee-round", stage.round_id)
+
+
+class FreezeView(CommitteeMixin, View):
+    def post(self, request, round_id, category_id):
+        round_ = selectors.access_round(request.user, round_id, manage=True)
+        category = selectors.round_category(round_, category_id)
+        stage = get_object_or_404(Stage, pk=request.POST.get("stage"), round=round_)
+        try:
+            snapshot = results_service.result_freeze(round_=round_, category=category, stage=stage,
+                                                     acting_user=request.user)
+        except results_service.ResultError as error:
+            messages.error(request, str(error))
+            return redirect(reverse("committee-leaderboard", args=[round_.id, category.id]) + f"?tahap={stage.id}")
+        messages.success(request, _("The result is frozen. Its SHA-256 digest is %(digest)s.") % {"digest": snapshot.digest})
+        return redirect("committee-snapshot", snapshot.id)
+
+
+class SnapshotView(CommitteeMixin, TemplateView):
+    template_name = "awards/committee/snapshot.html"
+
+    def get_context_data(self, **kwargs):
+        snapshot = selectors.access_snapshot(self.request.user, self.kwargs["snapshot_id"])
+        content = json.loads(snapshot.content)
+        superseded_by = getattr(snapshot, "superseded_by", None)
+        return super().get_context_data(
+            snapshot=snapshot, content=content, rows=content["ranking"]["rows"],
+            awards_count=content["category"]["awards_count"],
+            digest_ok=results_service.content_digest(snapshot.content) == snapshot.digest,
+            superseded_by=superseded_by,
+            can_manage=permissions.can_manage_round(self.request.user, snapshot.round), **kwargs,
+        )
+
+
+class SnapshotContentView(CommitteeMixin, View):
+    """The exact bytes that were hashed, for anyone to recompute the digest."""
+
+    def get(self, request, snapshot_id):
+        snapshot = selectors.access_snapshot(request.user, snapshot_id)
+        response = HttpResponse(snapshot.content.encode("utf-8"), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="hasil-{snapshot.id}-{snapshot.digest[:12]}.json"'
+        return response
+
+
+class SnapshotPublishView(CommitteeMixin, View):
+    def post(self, request, snapshot_id):
+        snapshot = selectors.access_snapshot(request.user, snapshot_id, manage=True)
+        try:
+            results_service.result_publish(snapshot=snapshot, acting_user=request.user)
+        except results_service.ResultError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The result is published on the public results page."))
+        return redirect("committee-snapshot", snapshot.id)
+
+
+class SnapshotCorrectView(CommitteeMixin, View):
+    def post(self, request, snapshot_id):
+        snapshot = selectors.access_snapshot(request.user, snapshot_id, manage=True)
+        stage = None
+        if request.POST.get("stage"):
+            stage = get_object_or_404(Stage, pk=request.POST["stage"], round=snapshot.round)
+        try:
+            new = results_service.result_correct(snapshot=snapshot, stage=stage, reason=request.POST.get("reason", ""),
+                                                 acting_user=request.user)
+        except results_service.ResultError as error:
+            messages.error(request, str(error))
+            return redirect("committee-snapshot", snapshot.id)
+        messages.success(request, _("The correction is frozen; publish it to replace the public result."))
+        return redirect("committee-snapshot", new.id)
+
+
+class AuditView(CommitteeMixin, SingleTableMixin, FilterView):
+    """The audit trail: national committee and observers (it spans every province)."""
+
+    template_name = "awards/committee/audit.html"
+    table_class = AuditTable
+    filterset_class = AuditFilter
+    table_pagination = {"per_page": 50}
+    strict = False
+
+    def get_queryset(self):
+        permissions.require(permissions.role_of(self.request.user) in ("committee", "observer"))
+        return selectors.audit_events(self.request.user)
+
+
+class PublicResultsView(TemplateView):
+    """Published winners (juara 1–3) per category, without sign-in, in the visitor's language."""
+
+    template_name = "awards/public/results.html"
+
+    def get_context_data(self, **kwargs):
+        editions = list(selectors.published_editions())
+        year = self.kwargs.get("year")
+        if year is None:
+            edition = editions[0] if editions else None
+        else:
+            edition = next((e for e in editions if e.year == year), None)
+            if edition is None:
+                raise Http404
+        groups = []
+        if edition is not None:
+            for snapshot in selectors.published_results(edition):
+                content = json.loads(snapshot.content)
+                groups.append({"snapshot": snapshot, "content": content, "winners": selectors.winners(content)})
+        return super().get_context_data(editions=editions, edition=edition, groups=groups, **kwargs)

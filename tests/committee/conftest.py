@@ -1,0 +1,57 @@
+"""The demo edition, seeded once per test module (it takes seconds) and rolled back after it; each test
+runs in a savepoint inside it. Adds a provincial committee of another province (DKI Jakarta)."""
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from awards.models import Category, Profile, Region, Role, Round, Stage
+
+OTHER_PROVINCE = "31"
+
+
+@pytest.fixture(scope="module")
+def demo_module(django_db_setup, django_db_blocker):
+    from awards.services.demo import demo_seed
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            demo_seed()
+            jakarta = Region.objects.create(code=OTHER_PROVINCE, name="DKI Jakarta", level=1, type="provinsi")
+            user = get_user_model().objects.create_user(username="panitia_jakarta", password="pw")
+            Profile.objects.create(user=user, role=Role.PROVINCIAL_COMMITTEE, province=jakarta)
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def award(demo_module, db):
+    """Handles on the demo's edition: users by role, rounds, the pemkab category and its stages."""
+    users = {u.username: u for u in get_user_model().objects.all()}
+    provincial = Round.objects.select_related("edition", "province").get(level="provincial", province_id="18")
+    national = Round.objects.select_related("edition").get(level="national")
+    pemkab = Category.objects.select_related("edition").get(code="pemkab")
+
+    class Award:
+        pass
+
+    award = Award()
+    award.users = users
+    award.committee = users["panitia"]
+    award.provincial_committee = users["panitia_lampung"]
+    award.other_province_committee = users["panitia_jakarta"]
+    award.observer = users["pemantau"]
+    award.reviewer = users["penilai1"]
+    award.provincial, award.national, award.pemkab = provincial, national, pemkab
+    award.stages = {s.kind: s for s in Stage.objects.filter(round=provincial)}
+    award.edition = provincial.edition
+    return award
+
+
+@pytest.fixture
+def english(client):
+    client.cookies["django_language"] = "en"
+    return client

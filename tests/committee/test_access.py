@@ -1,0 +1,115 @@
+"""Every committee page tried as each role: national committee, Lampung's provincial committee, the
+provincial committee of another province, observer, reviewer and anonymous visitor."""
+import pytest
+from django.urls import reverse
+
+from awards.services.results import result_freeze
+from awards.services.stages import stage_close
+
+ROLES = ["committee", "provincial_committee", "other_province_committee", "observer", "reviewer", "anonymous"]
+
+
+@pytest.fixture
+def frozen(award):
+    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
+    award.stages["assessment"].refresh_from_db()
+    return result_freeze(round_=award.provincial, category=award.pemkab, stage=award.stages["assessment"],
+                         acting_user=award.committee)
+
+
+def pages(award, snapshot):
+    """(name, url, expected status per role) for every committee page (GET)."""
+    p, n = award.provincial, award.national
+    nomination = p.nominations.filter(category=award.pemkab).order_by("id").first()
+    stage = award.stages["interview"]
+    read_provincial = {"committee": 200, "provincial_committee": 200, "other_province_committee": 403,
+                       "observer": 200, "reviewer": 403}
+    read_national = {**read_provincial, "provincial_committee": 403}
+    manage_provincial = {**read_provincial, "observer": 403}
+    everyone_reading = {"committee": 200, "provincial_committee": 200, "other_province_committee": 200,
+                        "observer": 200, "reviewer": 403}
+    return [
+        ("overview", reverse("committee"), everyone_reading),
+        ("round", reverse("committee-round", args=[p.id]), read_provincial),
+        ("national round", reverse("committee-round", args=[n.id]), read_national),
+        ("leaderboard", reverse("committee-leaderboard", args=[p.id, award.pemkab.id]), read_provincial),
+        ("leaderboard csv", reverse("committee-leaderboard-export", args=[p.id, award.pemkab.id, "csv"]),
+         read_provincial),
+        ("leaderboard xlsx", reverse("committee-leaderboard-export", args=[p.id, award.pemkab.id, "xlsx"]),
+         read_provincial),
+        ("explanation", reverse("committee-explanation", args=[p.id, award.pemkab.id, nomination.id]),
+         read_provincial),
+        ("snapshot", reverse("committee-snapshot", args=[snapshot.id]), read_provincial),
+        ("snapshot content", reverse("committee-snapshot-content", args=[snapshot.id]), read_provincial),
+        ("stage close form", reverse("committee-stage-action", args=[p.id, stage.id, "reopen"]),
+         manage_provincial),
+        ("audit", reverse("committee-audit"), {**everyone_reading, "provincial_committee": 403,
+                                                "other_province_committee": 403}),
+    ]
+
+
+def sign_in(client, award, role):
+    user = {"committee": award.committee, "provincial_committee": award.provincial_committee,
+            "other_province_committee": award.other_province_committee, "observer": award.observer,
+            "reviewer": award.reviewer}.get(role)
+    if user is not None:
+        client.force_login(user)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_committee_page_answers_each_role_as_scoped(client, award, frozen, role):
+    sign_in(client, award, role)
+    outcome = {}
+    expected = {}
+    for name, url, statuses in pages(award, frozen):
+        response = client.get(url)
+        outcome[name] = response.status_code
+        expected[name] = statuses.get(role, 302)
+        if role == "anonymous":
+            assert response.url == reverse("login") + "?next=" + url.replace("?", "%3F")
+    assert outcome == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_public_results_page_needs_no_sign_in(client, award, role):
+    sign_in(client, award, role)
+    assert client.get(reverse("public-results")).status_code == 200
+
+
+def test_overview_lists_only_the_rounds_a_provincial_committee_may_read(client, award):
+    client.force_login(award.other_province_committee)
+    response = client.get(reverse("committee"))
+    assert response.context["editions"] == []
+    client.force_login(award.provincial_committee)
+    response = client.get(reverse("committee"))
+    assert [[r.id for r in item["rounds"]] for item in response.context["editions"]] == [[award.provincial.id]]
+    client.force_login(award.observer)
+    response = client.get(reverse("committee"))
+    assert [[r.id for r in item["rounds"]] for item in response.context["editions"]] == [
+        [award.national.id, award.provincial.id]]
+
+
+@pytest.mark.parametrize(("role", "status"), [
+    ("observer", 403), ("reviewer", 403), ("other_province_committee", 403), ("anonymous", 302),
+])
+def test_state_changes_are_refused_outside_the_users_scope(client, award, frozen, role, status):
+    sign_in(client, award, role)
+    p = award.provincial
+    posts = [
+        reverse("committee-stage-action", args=[p.id, award.stages["interview"].id, "open"]),
+        reverse("committee-freeze", args=[p.id, award.pemkab.id]),
+        reverse("committee-snapshot-publish", args=[frozen.id]),
+        reverse("committee-snapshot-correct", args=[frozen.id]),
+    ]
+    assert [client.post(url, {"stage": award.stages["assessment"].id, "reason": "x"}).status_code
+            for url in posts] == [status] * 4
+    frozen.refresh_from_db()
+    award.stages["interview"].refresh_from_db()
+    assert (frozen.published_at, award.stages["interview"].status, p.snapshots.count()) == (None, "draft", 1)
+
+
+def test_provincial_committee_may_not_touch_the_national_round(client, award):
+    client.force_login(award.provincial_committee)
+    stage = award.national.stages.get(kind="screening")
+    response = client.post(reverse("committee-stage-action", args=[award.national.id, stage.id, "close"]))
+    assert response.status_code == 403

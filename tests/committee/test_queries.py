@@ -1,0 +1,63 @@
+"""Query counts of the committee pages are pinned, and do not grow with the number of rows."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from awards.services.results import result_freeze, result_publish
+from awards.services.stages import stage_close
+
+from .factories import ranking_group
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    return len(captured.captured_queries)
+
+
+def urls(award, category, nomination, snapshot):
+    p = award.provincial.id
+    return {
+        "overview": reverse("committee"),
+        "round": reverse("committee-round", args=[p]),
+        "leaderboard": reverse("committee-leaderboard", args=[p, category.id]),
+        "leaderboard filtered": reverse("committee-leaderboard", args=[p, category.id]) + "?search=Nominee&flag=",
+        "leaderboard csv": reverse("committee-leaderboard-export", args=[p, category.id, "csv"]),
+        "leaderboard xlsx": reverse("committee-leaderboard-export", args=[p, category.id, "xlsx"]),
+        "explanation": reverse("committee-explanation", args=[p, category.id, nomination.id]),
+        "snapshot": reverse("committee-snapshot", args=[snapshot.id]),
+        "audit": reverse("committee-audit"),
+        "public results": reverse("public-results"),
+    }
+
+
+PINNED = {
+    # session, user, profile (role) come first on every signed-in page.
+    "overview": 5, "round": 7, "leaderboard": 13, "leaderboard filtered": 13, "leaderboard csv": 12,
+    "leaderboard xlsx": 12, "explanation": 12, "snapshot": 4, "audit": 5, "public results": 4,
+}
+
+
+@pytest.mark.parametrize("size", [10, 50])
+def test_query_counts_are_pinned_and_independent_of_rows(client, award, size):
+    category, nominations = ranking_group(award, size)
+    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
+    award.stages["assessment"].refresh_from_db()
+    snapshot = result_freeze(round_=award.provincial, category=category, stage=award.stages["assessment"],
+                             acting_user=award.committee)
+    result_publish(snapshot=snapshot, acting_user=award.committee)
+    client.force_login(award.committee)
+    counts = {name: queries(client, url) for name, url in urls(award, category, nominations[0], snapshot).items()}
+    assert counts == PINNED
+
+
+def test_leaderboard_shows_every_row_up_to_a_page(client, award):
+    category, nominations = ranking_group(award, 50)
+    client.force_login(award.observer)
+    response = client.get(reverse("committee-leaderboard", args=[award.provincial.id, category.id]))
+    table = response.context["table"]
+    assert [row.record["rank"] for row in table.page.object_list] == list(range(1, 51))

@@ -1,0 +1,149 @@
+"""Freezing, publishing, correcting and verifying results; the public results page."""
+import hashlib
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from awards.models import AuditEvent, ResultSnapshot
+from awards.scoring import explain, rank_group
+from awards.services.results import ResultError, result_correct, result_freeze, result_publish, results_verify
+from awards.services.stages import stage_close
+
+
+@pytest.fixture
+def closed(award):
+    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
+    award.stages["assessment"].refresh_from_db()
+    return award.stages["assessment"]
+
+
+@pytest.fixture
+def frozen(award, closed):
+    return result_freeze(round_=award.provincial, category=award.pemkab, stage=closed, acting_user=award.committee)
+
+
+def test_freezing_an_open_stage_is_refused(award):
+    with pytest.raises(ResultError, match="Close the stage"):
+        result_freeze(round_=award.provincial, category=award.pemkab, stage=award.stages["assessment"],
+                      acting_user=award.committee)
+    assert ResultSnapshot.objects.count() == 0
+
+
+def test_frozen_result_holds_the_ranking_with_breakdowns_and_its_sha256(award, frozen):
+    ranking = rank_group(award.pemkab, award.provincial, award.stages["assessment"])
+    content = json.loads(frozen.content)
+    assert frozen.digest == hashlib.sha256(frozen.content.encode("utf-8")).hexdigest()
+    assert frozen.content == json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert [(r["rank"], r["nominee"], r["round_score"]) for r in content["ranking"]["rows"]] == [
+        (r.rank, r.nominee_code, str(r.round_score)) for r in ranking.rows]
+    first = content["ranking"]["rows"][0]
+    assert first["breakdown"] == explain(ranking, ranking.rows[0].nomination_id).as_data()["stages"]
+    assert (content["frozen_by"], content["stage"], content["supersedes"], content["category"]["code"],
+            content["round"]["key"]) == ("panitia", "assessment", None, "pemkab", "18")
+    event = AuditEvent.objects.get(action="result_freeze")
+    assert (event.actor, event.object_id, event.changes) == (award.committee, str(frozen.id),
+                                                             {"digest": [None, frozen.digest]})
+
+
+def test_a_frozen_result_is_not_frozen_twice(award, frozen):
+    with pytest.raises(ResultError, match="already frozen"):
+        result_freeze(round_=award.provincial, category=award.pemkab, stage=award.stages["assessment"],
+                      acting_user=award.committee)
+
+
+def test_correction_supersedes_with_a_reason_and_names_the_old_digest(award, frozen):
+    with pytest.raises(ResultError, match="reason"):
+        result_correct(snapshot=frozen, reason="  ", acting_user=award.committee)
+    new = result_correct(snapshot=frozen, reason="Nilai penilai2 salah ketik", acting_user=award.committee)
+    content = json.loads(new.content)
+    assert (new.supersedes, new.reason, content["supersedes"], content["reason"]) == (
+        frozen, "Nilai penilai2 salah ketik", frozen.digest, "Nilai penilai2 salah ketik")
+    assert ResultSnapshot.objects.get(pk=frozen.pk).content == frozen.content
+    with pytest.raises(ResultError, match="already been corrected"):
+        result_correct(snapshot=frozen, reason="again", acting_user=award.committee)
+    with pytest.raises(ResultError, match="publish the correction"):
+        result_publish(snapshot=frozen, acting_user=award.committee)
+
+
+def test_publishing_sets_the_time_once(award, frozen):
+    result_publish(snapshot=frozen, acting_user=award.committee)
+    frozen.refresh_from_db()
+    assert frozen.published_at is not None
+    with pytest.raises(ResultError, match="already published"):
+        result_publish(snapshot=frozen, acting_user=award.committee)
+    assert AuditEvent.objects.filter(action="result_publish", object_id=str(frozen.id)).count() == 1
+
+
+def test_public_page_shows_winners_one_to_three_in_both_languages(client, award, frozen):
+    ranking = rank_group(award.pemkab, award.provincial, award.stages["assessment"])
+    top3 = [r.nominee_name for r in ranking.rows[:3]]
+    response = client.get(reverse("public-results"))
+    assert response.context["groups"] == []
+    result_publish(snapshot=frozen, acting_user=award.committee)
+
+    response = client.get(reverse("public-results"))
+    [group] = response.context["groups"]
+    assert [(row["rank"], row["name"]) for row in group["winners"]] == list(zip([1, 2, 3], top3, strict=True))
+    assert "Pemerintah Kabupaten/Kota" in response.content.decode()
+    assert 'lang="id"' in response.content.decode()
+
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("public-results-year", args=[2025])).content.decode()
+    assert 'lang="en"' in page
+    assert "Regency/City Government" in page
+    assert f"<strong>Winner 1</strong> — {top3[0]}" in page
+    assert frozen.digest in page
+
+
+def test_published_correction_replaces_the_public_result(client, award, frozen):
+    result_publish(snapshot=frozen, acting_user=award.committee)
+    new = result_correct(snapshot=frozen, reason="koreksi", acting_user=award.committee)
+    assert [g["snapshot"].id for g in client.get(reverse("public-results")).context["groups"]] == [frozen.id]
+    result_publish(snapshot=new, acting_user=award.committee)
+    assert [g["snapshot"].id for g in client.get(reverse("public-results")).context["groups"]] == [new.id]
+
+
+def test_unknown_year_is_404(client, award):
+    assert client.get(reverse("public-results-year", args=[2019])).status_code == 404
+
+
+def test_verify_results_passes_then_fails_on_a_tampered_result(award, frozen, capsys):
+    result_correct(snapshot=frozen, reason="koreksi", acting_user=award.committee)
+    call_command("verify_results")
+    assert capsys.readouterr().out == "2 frozen results verified: every digest matches its content.\n"
+    ResultSnapshot.objects.filter(pk=frozen.pk).update(content=frozen.content.replace('"rank":1', '"rank":2', 1))
+    with pytest.raises(CommandError, match="1 of 2 frozen results do not verify"):
+        call_command("verify_results")
+    assert [p.snapshot_id for p in results_verify()] == [frozen.id]
+
+
+def test_verify_results_notices_a_broken_correction_link(award, frozen):
+    new = result_correct(snapshot=frozen, reason="koreksi", acting_user=award.committee)
+    other = result_correct(snapshot=new, reason="lagi", acting_user=award.committee)
+    ResultSnapshot.objects.filter(pk=other.pk).update(supersedes=None, reason="x")
+    assert [p.snapshot_id for p in results_verify()] == [other.id]
+
+
+def test_freeze_publish_and_correct_through_the_pages(english, award, closed):
+    english.force_login(award.provincial_committee)
+    leaderboard = reverse("committee-leaderboard", args=[award.provincial.id, award.pemkab.id])
+    page = english.get(leaderboard + f"?tahap={closed.id}").content.decode()
+    assert "Freeze the result" in page
+    response = english.post(reverse("committee-freeze", args=[award.provincial.id, award.pemkab.id]),
+                            {"stage": closed.id})
+    snapshot = ResultSnapshot.objects.get()
+    assert response.url == reverse("committee-snapshot", args=[snapshot.id])
+    page = english.get(response.url).content.decode()
+    assert snapshot.digest in page and "matches the content" in page
+    english.post(reverse("committee-snapshot-publish", args=[snapshot.id]))
+    snapshot.refresh_from_db()
+    assert snapshot.published_at is not None
+    response = english.post(reverse("committee-snapshot-correct", args=[snapshot.id]), {"reason": ""})
+    assert response.url == reverse("committee-snapshot", args=[snapshot.id])
+    assert ResultSnapshot.objects.count() == 1
+    response = english.post(reverse("committee-snapshot-correct", args=[snapshot.id]), {"reason": "typo"})
+    new = ResultSnapshot.objects.get(supersedes=snapshot)
+    assert response.url == reverse("committee-snapshot", args=[new.id])
+    assert english.get(reverse("committee-snapshot-content", args=[new.id])).content == new.content.encode()
