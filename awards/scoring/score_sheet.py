@@ -22,7 +22,7 @@ from ..models import (
     StageStatus,
 )
 from ..services.audit import audit_record
-from .edition_file import parse_decimal
+from .edition_file import number, parse_decimal
 
 COLUMNS = ["edition", "category", "round", "stage", "reviewer", "nominee", "criterion", "value", "submitted"]
 YES = {"yes", "ya", "y", "1", "true"}
@@ -149,8 +149,8 @@ def scores_import(*, text, overwrite_submitted=False, acting_user=None):
                 continue
             if not criterion.scale_min <= value <= criterion.scale_max:
                 fail("value", _("%(value)s is outside the scale %(min)s-%(max)s of criterion %(code)s")
-                     % {"value": row["value"], "min": criterion.scale_min.normalize(),
-                        "max": criterion.scale_max.normalize(), "code": criterion.code})
+                     % {"value": row["value"], "min": number(criterion.scale_min),
+                        "max": number(criterion.scale_max), "code": criterion.code})
                 continue
         flag = row["submitted"].lower()
         if flag not in YES | NO:
@@ -203,7 +203,7 @@ def _save(planned, overwrite_submitted, acting_user, result, errors):
             if score is not None and old == value:
                 result.scores_unchanged += 1
                 continue
-            changes[criterion.code] = [None if old is None else str(old), None if value is None else str(value)]
+            changes[criterion.code] = [None if old is None else number(old), None if value is None else number(value)]
         unsubmit = was_submitted and not plan["submit"]
         if was_submitted and (changes or unsubmit) and not overwrite_submitted:
             errors.append(_("row %(line)d: %(reviewer)s already submitted the %(stage)s scores of nominee %(code)s; "
