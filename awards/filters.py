@@ -3,8 +3,54 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import NomineeKind, StageKind
+from .models import AuditEvent, Eligibility, NomineeKind, Region, RoundLevel, StageKind
 from .selectors.reviews import MY_STATUS_CHOICES, reviewer_categories, reviewer_rounds
+
+FLAG_CHOICES = [
+    ("incomplete", _("incomplete")),
+    ("disagreement", _("reviewer disagreement")),
+    ("award_tie", _("tie at the award boundary")),
+    ("advancement_tie", _("tie at the advancement boundary")),
+]
+
+
+class LeaderboardFilter(django_filters.FilterSet):
+    """Filters the nominations of one ranking group; `flag` is applied to the ranked rows by the view,
+    as flags come from the scoring engine rather than from a column."""
+
+    search = django_filters.CharFilter(label=_("Name or code"), method="filter_search")
+    area = django_filters.ChoiceFilter(label=_("Region"), method="filter_area")
+    flag = django_filters.ChoiceFilter(label=_("Flag"), choices=FLAG_CHOICES, method="filter_nothing")
+
+    def __init__(self, *args, round_=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round = round_
+        if round_ is not None and round_.level == RoundLevel.PROVINCIAL:
+            regions = Region.objects.filter(level=Region.Level.REGENCY, province_id=round_.province_id)
+        else:
+            regions = Region.objects.filter(level=Region.Level.PROVINCE)
+        self.filters["area"].extra["choices"] = list(regions.order_by("code").values_list("code", "name"))
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(nominee__name__icontains=value) | Q(nominee__code__icontains=value))
+
+    def filter_area(self, queryset, name, value):
+        if self.round is not None and self.round.level == RoundLevel.PROVINCIAL:
+            return queryset.filter(Q(nominee__region_id=value) | Q(nominee__region_id__startswith=value + "."))
+        return queryset.filter(nominee__province_id=value)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+
+class AuditFilter(django_filters.FilterSet):
+    action = django_filters.CharFilter(label=_("Action"), lookup_expr="exact")
+    object_type = django_filters.CharFilter(label=_("Object"), lookup_expr="exact")
+    actor = django_filters.CharFilter(label=_("Who (user name)"), field_name="actor__username", lookup_expr="exact")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["action", "object_type", "actor"]
 
 
 class AssignmentFilter(django_filters.FilterSet):
@@ -35,3 +81,16 @@ class AssignmentFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(my_status=value)
+
+
+class NominationFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(label=_("Name or code"), method="filter_search")
+    category = django_filters.ChoiceFilter(label=_("Category"), field_name="category_id")
+    eligibility = django_filters.ChoiceFilter(label=_("Screening"), choices=Eligibility.choices)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["category"].extra["choices"] = [(c.id, c.name) for c in categories]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(nominee__name__icontains=value) | Q(nominee__code__icontains=value))

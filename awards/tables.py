@@ -1,10 +1,123 @@
 """django-tables2 tables of the award's pages; columns that render HTML have a plain `value_…` for exports."""
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .scoring import display_score
 from .selectors.reviews import MY_STATUS_CHOICES
+
+FLAG_LABELS = {
+    "incomplete": _("incomplete"),
+    "disagreement": _("reviewer disagreement"),
+    "award_tie": _("tie at the award boundary"),
+    "advancement_tie": _("tie at the advancement boundary"),
+}
+
+
+def score_text(value):
+    """A score as people read it: 2 decimals, in the active language's number format."""
+    return "" if value is None else number_format(display_score(value), 2)
+
+
+class CommitteeTable(tables.Table):
+    """The base of every committee list: one look, one empty text."""
+
+    class Meta:
+        attrs = {"class": "table"}
+        empty_text = _("Nothing to show.")
+        template_name = "django_tables2/table.html"
+
+
+class ScoreColumn(tables.Column):
+    attrs = {"td": {"class": "num"}, "th": {"class": "num"}}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", self.attrs)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return score_text(value)
+
+    def value(self, value):
+        return "" if value is None else str(value)
+
+
+class LeaderboardTable(CommitteeTable):
+    """One ranking group at one stage; rows are dicts built from the scoring engine's RankingRows."""
+
+    rank = tables.Column(verbose_name=_("Rank"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    nominee_name = tables.Column(verbose_name=_("Nominee"), order_by=("nominee_name", "nominee_code"))
+    nominee_code = tables.Column(verbose_name=_("Code"))
+    area = tables.Column(verbose_name=_("Region"), orderable=False)
+    round_score = ScoreColumn(verbose_name=_("Round score"))
+    flags = tables.Column(verbose_name=_("Flags"), orderable=False, empty_values=())
+
+    class Meta(CommitteeTable.Meta):
+        order_by = ("rank",)
+        row_attrs = {"data-nomination": lambda record: record["nomination_id"]}
+
+    def __init__(self, *args, stage_columns=(), explain_url=None, **kwargs):
+        # One score column per stage shown (assessment, interview), named by the stage.
+        extra = [(f"stage_{kind}", ScoreColumn(verbose_name=label, accessor=f"stage_scores__{kind}"))
+                 for kind, label in stage_columns]
+        super().__init__(*args, extra_columns=extra, **kwargs)
+        self.explain_url = explain_url
+        self.sequence = ["rank", "nominee_name", "nominee_code", "area", "round_score",
+                         *[name for name, _column in extra], "flags"]
+
+    def render_nominee_name(self, value, record):
+        if self.explain_url is None:
+            return value
+        return format_html('<a href="{}">{}</a>', self.explain_url(record["nomination_id"]), value)
+
+    def render_flags(self, record):
+        return format_html_join(" ", '<span class="flag flag-{}">{}</span>',
+                                ((code, FLAG_LABELS[code]) for code in record["flags"]))
+
+    def value_flags(self, record):
+        return " ".join(record["flags"])
+
+
+def leaderboard_records(ranking, areas):
+    """The table's rows from a Ranking; `areas` maps nomination id to the region name shown."""
+    return [
+        {
+            "nomination_id": row.nomination_id, "rank": row.rank, "nominee_code": row.nominee_code,
+            "nominee_name": row.nominee_name, "area": areas.get(row.nomination_id, ""),
+            "round_score": row.round_score, "stage_scores": row.stage_scores, "flags": row.flags,
+        }
+        for row in ranking.rows
+    ]
+
+
+class AuditTable(CommitteeTable):
+    at = tables.DateTimeColumn(verbose_name=_("When"), format="SHORT_DATETIME_FORMAT")
+    actor = tables.Column(verbose_name=_("Who"), accessor="actor__username", default="—")
+    action = tables.Column(verbose_name=_("Action"))
+    object_type = tables.Column(verbose_name=_("Object"))
+    object_id = tables.Column(verbose_name=_("Id"))
+    summary = tables.Column(verbose_name=_("Summary"), orderable=False)
+    changes = tables.Column(verbose_name=_("Old → new"), orderable=False, empty_values=())
+
+    class Meta(CommitteeTable.Meta):
+        order_by = ("-at",)
+
+    def render_changes(self, value):
+        return format_html_join(mark_safe("<br>"), "{}: {} → {}",
+                                ((name, pair[0], pair[1]) for name, pair in sorted((value or {}).items())))
+
+    def value_changes(self, value):
+        return "; ".join(f"{name}: {pair[0]} → {pair[1]}" for name, pair in sorted((value or {}).items()))
+
+
+def explanation_url(round_id, category_id, stage_id):
+    def url(nomination_id):
+        return reverse("committee-explanation", args=[round_id, category_id, nomination_id]) + f"?tahap={stage_id}"
+
+    return url
 
 
 class AssignmentTable(tables.Table):
@@ -41,3 +154,33 @@ class AssignmentTable(tables.Table):
 
     def value_my_status(self, value):
         return value
+
+
+class NominationTable(CommitteeTable):
+    """A round's nominations; the checkbox column feeds the bulk screening form."""
+
+    select = tables.CheckBoxColumn(accessor="pk", attrs={"input": {"name": "nomination", "form": "bulk-screen"},
+                                                          "th__input": {"aria-label": _("Select all")}})
+    nominee = tables.Column(verbose_name=_("Nominee"), accessor="nominee__name", order_by=("nominee__name",))
+    code = tables.Column(verbose_name=_("Code"), accessor="nominee__code")
+    region = tables.Column(verbose_name=_("Region"), accessor="nominee__region__name")
+    category = tables.Column(verbose_name=_("Category"), accessor="category__name_id",
+                             order_by=("category__position", "category__code"))
+    eligibility = tables.Column(verbose_name=_("Screening"))
+    eligibility_reason = tables.Column(verbose_name=_("Reason"), orderable=False)
+    advanced_from = tables.Column(verbose_name=_("Advanced from"), accessor="advanced_from__round__province__name",
+                                  orderable=False)
+
+    class Meta(CommitteeTable.Meta):
+        order_by = ("category", "code")
+        row_attrs = {"data-nomination": lambda record: record.pk}
+
+    def render_category(self, record):
+        return record.category.name
+
+    def render_eligibility(self, record):
+        return format_html('<span class="eligibility eligibility-{}">{}</span>', record.eligibility,
+                           record.get_eligibility_display())
+
+    def value_eligibility(self, record):
+        return record.eligibility

@@ -151,3 +151,9 @@ def audit_events(user):
     are not separable from the rest without a join per object type, so only the national committee and
     observers read it)."""
     return AuditEvent.objects.select_related("actor").order_by("-at", "-id")
+
+
+def round_nominations(round_):
+    """The nominations of a round with what the nominations table shows, in one query."""
+    return Nomination.objects.filter(round=round_).select_related(
+        "nominee__region", "category", "advanced_from__round__province")

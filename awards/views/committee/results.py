@@ -14,14 +14,14 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from .. import permissions
-from ..filters import AuditFilter, LeaderboardFilter
-from ..models import Stage
-from ..scoring import ScoringError, default_stage, explain, rank_group
-from ..selectors import committee as selectors
-from ..services import results as results_service
-from ..services import stages as stages_service
-from ..tables import AuditTable, LeaderboardTable, explanation_url, leaderboard_records
+from ... import permissions
+from ...filters import AuditFilter, LeaderboardFilter
+from ...models import Stage
+from ...scoring import ScoringError, default_stage, explain, rank_group
+from ...selectors import committee as selectors
+from ...services import results as results_service
+from ...services import stages as stages_service
+from ...tables import AuditTable, LeaderboardTable, explanation_url, leaderboard_records
 
 
 class CommitteeMixin(LoginRequiredMixin):

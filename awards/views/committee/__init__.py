@@ -1,0 +1,24 @@
+"""The committee workspace under /panitia/ and the public results under /hasil/, one module per area."""
+from .nominations import NominationAddView, NominationProposalsView, NominationScreenView, NominationsView
+from .results import (
+    AuditView,
+    ExplanationView,
+    FreezeView,
+    LeaderboardExportView,
+    LeaderboardView,
+    OverviewView,
+    PublicResultsView,
+    RoundView,
+    SnapshotContentView,
+    SnapshotCorrectView,
+    SnapshotPublishView,
+    SnapshotView,
+    StageActionView,
+)
+
+__all__ = [
+    "AuditView", "ExplanationView", "FreezeView", "LeaderboardExportView", "LeaderboardView", "NominationAddView",
+    "NominationProposalsView", "NominationScreenView", "NominationsView", "OverviewView", "PublicResultsView",
+    "RoundView", "SnapshotContentView", "SnapshotCorrectView", "SnapshotPublishView", "SnapshotView",
+    "StageActionView",
+]
