@@ -153,7 +153,7 @@ def rank_group(category, round_, stage=None):
         metric_ids = [c.id for c in tie_breakers if c.kind == "metric" and c.stage_kind == s.kind]
         rows = metric_totals(plan=plan, category_id=category.id, year=category.edition.year,
                              round_id=round_.id, tie_break_ids=metric_ids)
-        judged = judged_scores.fetch(plan=plan, category_id=category.id, round_id=round_.id)
+        judged = judged_scores.fetch(plan=plan, category_id=category.id, stage=s)
         results[s.kind] = _stage_result(s, plan, rows, judged.get(round_.id, []), metric_ids)
     return _assemble(category, round_, stage, computed, results, tie_breakers)
 

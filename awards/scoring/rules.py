@@ -46,7 +46,7 @@ def sample_sd(values):
     """Sample standard deviation (n − 1 in the denominator); needs at least 2 values."""
     with exact():
         mu = mean(values)
-        return (sum(((v - mu) ** 2 for v in values), ZERO) / (len(values) - 1)).sqrt()
+        return (sum([(v - mu) * (v - mu) for v in values], ZERO) / (len(values) - 1)).sqrt()
 
 
 MIN_CALIBRATION_SCORES = 3
