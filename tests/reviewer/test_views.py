@@ -114,7 +114,7 @@ def work_list_queries(client, django_assert_num_queries, expected):
 def test_work_list_query_count_does_not_grow_with_rows(signed_in, setup, django_assert_num_queries):
     # session, user, 2 filter choices (categories, rounds), count, page rows, progress
     assert len(rows(work_list_queries(signed_in, django_assert_num_queries, 7))) == 1
-    for i in range(20):
+    for _i in range(20):
         assign(f.nomination(setup["round"], setup["category"], f.nominee()), setup["stage"], setup["reviewer"])
     assert len(rows(work_list_queries(signed_in, django_assert_num_queries, 7))) == 21
 
