@@ -4,11 +4,14 @@ from django.shortcuts import get_object_or_404
 
 from .. import permissions
 from ..models import (
+    Assignment,
+    AssignmentStatus,
     AuditEvent,
     Category,
     Edition,
     Eligibility,
     Nomination,
+    Panel,
     ResultSnapshot,
     Role,
     Round,
@@ -157,3 +160,60 @@ def round_nominations(round_):
     """The nominations of a round with what the nominations table shows, in one query."""
     return Nomination.objects.filter(round=round_).select_related(
         "nominee__region", "category", "advanced_from__round__province")
+
+
+def round_progress(round_):
+    """Assignments of the round's scored stages, submitted against all, per stage, per reviewer and per
+    province of the nominee: three aggregate queries, whatever the number of assignments."""
+    assignments = Assignment.objects.filter(stage__round=round_)
+    submitted = Count("id", filter=Q(status=AssignmentStatus.SUBMITTED))
+    per_stage = list(assignments.values("stage__id", "stage__kind", "stage__status", "stage__position")
+                     .annotate(total=Count("id"), submitted=submitted).order_by("stage__position"))
+    per_reviewer = list(assignments.values("reviewer__username", "stage__kind", "stage__position")
+                        .annotate(total=Count("id"), submitted=submitted)
+                        .order_by("reviewer__username", "stage__position"))
+    per_province = list(assignments.values("nomination__nominee__province_id", "nomination__nominee__province__name",
+                                           "stage__kind", "stage__position")
+                        .annotate(total=Count("id"), submitted=submitted)
+                        .order_by("nomination__nominee__province_id", "stage__position"))
+    for rows in (per_stage, per_reviewer, per_province):
+        for row in rows:
+            row["open"] = row["total"] - row["submitted"]
+            row["percent"] = 100 * row["submitted"] // row["total"] if row["total"] else 0
+    return {"per_stage": per_stage, "per_reviewer": per_reviewer, "per_province": per_province}
+
+
+def reviewer_loads(round_):
+    """Every member of the round's panels with their assignments at each scored stage (also zero)."""
+    members = list(Panel.members.through.objects.filter(panel__round=round_)
+                   .values_list("user_id", "user__username", "panel__name").order_by("user__username"))
+    counts = {}
+    for reviewer_id, kind, total, submitted in (
+            Assignment.objects.filter(stage__round=round_).values_list("reviewer_id", "stage__kind")
+            .annotate(total=Count("id"), submitted=Count("id", filter=Q(status=AssignmentStatus.SUBMITTED)))
+            .values_list("reviewer_id", "stage__kind", "total", "submitted").order_by()):
+        counts[(reviewer_id, kind)] = (total, submitted)
+    return [{"id": user_id, "username": username, "panel": panel,
+             "stages": {kind: counts.get((user_id, kind), (0, 0)) for kind in ("assessment", "interview")}}
+            for user_id, username, panel in members]
+
+
+def round_panels(round_):
+    return list(Panel.objects.filter(round=round_).order_by("name"))
+
+
+def round_flags(round_, categories):
+    """Every flagged row (incomplete, disagreement, tie at a boundary) of each category's live ranking at
+    its default stage: [(category, stage, RankingRow)]. A fixed number of queries per category."""
+    from ..scoring import ScoringError, default_stage, rank_group
+
+    stages = list(Stage.objects.filter(round=round_))
+    flagged = []
+    try:
+        stage = default_stage(stages)
+    except ScoringError:
+        return flagged
+    for category in categories:
+        ranking = rank_group(category, round_, stage)
+        flagged += [(category, stage, row) for row in ranking.rows if row.flags]
+    return flagged

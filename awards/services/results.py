@@ -93,13 +93,17 @@ def _freeze(*, round_, category, stage, acting_user, supersedes=None, reason="")
     )
 
 
+def _lock_round(round_):
+    """Serialise freezes and corrections of one round, so two clicks cannot make two current snapshots."""
+    list(Round.objects.select_for_update().filter(pk=round_.pk).order_by().values_list("pk", flat=True))
+
+
 def result_freeze(*, round_, category, stage, acting_user):
     """Freeze the ranking of a category in a round at a closed stage; refused if a result is already frozen
     (correct it instead)."""
     permissions.require(permissions.can_manage_round(acting_user, round_))
     with transaction.atomic():
-        # Serialise freezes of the same round so two clicks cannot create two current snapshots.
-        Round.objects.select_for_update().filter(pk=round_.pk).first()
+        _lock_round(round_)
         if ResultSnapshot.objects.filter(round=round_, category=category, superseded_by__isnull=True).exists():
             raise ResultError(_("This result is already frozen; a change is made as a correction with a reason."))
         snapshot = _freeze(round_=round_, category=category, stage=stage, acting_user=acting_user)
@@ -117,7 +121,7 @@ def result_correct(*, snapshot, stage=None, reason, acting_user):
     if not reason:
         raise ResultError(_("Give the reason for the correction; it is kept with the new result."))
     with transaction.atomic():
-        Round.objects.select_for_update().filter(pk=round_.pk).first()
+        _lock_round(round_)
         if ResultSnapshot.objects.filter(supersedes=snapshot).exists():
             raise ResultError(_("This result has already been corrected; correct the newest one."))
         new = _freeze(round_=round_, category=snapshot.category, stage=stage or snapshot.stage,

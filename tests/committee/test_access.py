@@ -1,5 +1,7 @@
 """Every committee page tried as each role: national committee, Lampung's provincial committee, the
 provincial committee of another province, observer, reviewer and anonymous visitor."""
+from urllib.parse import quote
+
 import pytest
 from django.urls import reverse
 
@@ -43,6 +45,13 @@ def pages(award, snapshot):
         ("snapshot content", reverse("committee-snapshot-content", args=[snapshot.id]), read_provincial),
         ("stage close form", reverse("committee-stage-action", args=[p.id, stage.id, "reopen"]),
          manage_provincial),
+        ("nominations", reverse("committee-nominations", args=[p.id]), read_provincial),
+        ("national nominations", reverse("committee-nominations", args=[n.id]), read_national),
+        ("proposals", reverse("committee-proposals", args=[p.id]) + f"?category={award.pemkab.id}",
+         manage_provincial),
+        ("assignments", reverse("committee-assignments", args=[p.id]), read_provincial),
+        ("progress", reverse("committee-progress", args=[p.id]), read_provincial),
+        ("national progress", reverse("committee-progress", args=[n.id]), read_national),
         ("audit", reverse("committee-audit"), {**everyone_reading, "provincial_committee": 403,
                                                 "other_province_committee": 403}),
     ]
@@ -66,7 +75,7 @@ def test_every_committee_page_answers_each_role_as_scoped(client, award, frozen,
         outcome[name] = response.status_code
         expected[name] = statuses.get(role, 302)
         if role == "anonymous":
-            assert response.url == reverse("login") + "?next=" + url.replace("?", "%3F")
+            assert response.url == reverse("login") + "?next=" + quote(url, safe="/")
     assert outcome == expected
 
 
@@ -100,9 +109,14 @@ def test_state_changes_are_refused_outside_the_users_scope(client, award, frozen
         reverse("committee-freeze", args=[p.id, award.pemkab.id]),
         reverse("committee-snapshot-publish", args=[frozen.id]),
         reverse("committee-snapshot-correct", args=[frozen.id]),
+        reverse("committee-nomination-add", args=[p.id]),
+        reverse("committee-nomination-screen", args=[p.id]),
+        reverse("committee-proposals", args=[p.id]),
+        reverse("committee-assignment-action", args=[p.id, "auto"]),
     ]
-    assert [client.post(url, {"stage": award.stages["assessment"].id, "reason": "x"}).status_code
-            for url in posts] == [status] * 4
+    assert [client.post(url, {"stage": award.stages["assessment"].id, "reason": "x", "category": award.pemkab.id,
+                              "nominee": "18.72", "eligibility": "eligible"}).status_code
+            for url in posts] == [status] * 8
     frozen.refresh_from_db()
     award.stages["interview"].refresh_from_db()
     assert (frozen.published_at, award.stages["interview"].status, p.snapshots.count()) == (None, "draft", 1)

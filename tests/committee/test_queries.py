@@ -31,6 +31,9 @@ def urls(award, category, nomination, snapshot):
         "explanation": reverse("committee-explanation", args=[p, category.id, nomination.id]),
         "snapshot": reverse("committee-snapshot", args=[snapshot.id]),
         "audit": reverse("committee-audit"),
+        "nominations": reverse("committee-nominations", args=[p]),
+        "assignments": reverse("committee-assignments", args=[p]),
+        "progress": reverse("committee-progress", args=[p]),
         "public results": reverse("public-results"),
     }
 
@@ -38,7 +41,9 @@ def urls(award, category, nomination, snapshot):
 PINNED = {
     # session, user, profile (role) come first on every signed-in page.
     "overview": 5, "round": 7, "leaderboard": 13, "leaderboard filtered": 13, "leaderboard csv": 12,
-    "leaderboard xlsx": 12, "explanation": 12, "snapshot": 4, "audit": 5, "public results": 4,
+    "leaderboard xlsx": 12, "explanation": 12, "snapshot": 4, "audit": 5, "nominations": 7, "assignments": 9,
+    # Progress ranks each of the round's categories for its flags: 8 categories here (the demo's 7 + 1).
+    "progress": 37, "public results": 4,
 }
 
 

@@ -15,8 +15,10 @@ from .results import (
     SnapshotView,
     StageActionView,
 )
+from .work import AssignmentActionView, AssignmentsView, ProgressView
 
 __all__ = [
+    "AssignmentActionView", "AssignmentsView", "ProgressView",
     "AuditView", "ExplanationView", "FreezeView", "LeaderboardExportView", "LeaderboardView", "NominationAddView",
     "NominationProposalsView", "NominationScreenView", "NominationsView", "OverviewView", "PublicResultsView",
     "RoundView", "SnapshotContentView", "SnapshotCorrectView", "SnapshotPublishView", "SnapshotView",

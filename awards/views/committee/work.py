@@ -1,0 +1,77 @@
+"""Assignments (by hand, a panel in bulk, automatic) with the load per reviewer, and the progress dashboard."""
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from ... import permissions
+from ...models import Nomination, Panel, Stage
+from ...selectors import committee as selectors
+from ...services import assignments as service
+from .results import CommitteeMixin
+
+
+class AssignmentsView(CommitteeMixin, TemplateView):
+    template_name = "awards/committee/assignments.html"
+
+    def get_context_data(self, **kwargs):
+        round_ = selectors.access_round(self.request.user, self.kwargs["round_id"])
+        return super().get_context_data(
+            round=round_, loads=selectors.reviewer_loads(round_), panels=selectors.round_panels(round_),
+            categories=list(selectors.categories_of_round(round_)),
+            stages=[s for s in selectors.stages_of_round(round_) if s.kind != "screening"],
+            can_manage=permissions.can_manage_round(self.request.user, round_), **kwargs)
+
+
+def _positive(value, default):
+    return int(value) if value and value.isdigit() and int(value) > 0 else default
+
+
+class AssignmentActionView(CommitteeMixin, View):
+    def post(self, request, round_id, mode):
+        round_ = selectors.access_round(request.user, round_id, manage=True)
+        stage = get_object_or_404(Stage, pk=request.POST.get("stage") or 0, round=round_)
+        try:
+            if mode == "hand":
+                nomination = get_object_or_404(Nomination.objects.select_related("round"), round=round_,
+                                               nominee__code=(request.POST.get("nominee") or "").strip(),
+                                               category_id=request.POST.get("category") or 0)
+                reviewer = get_object_or_404(get_user_model(), username=request.POST.get("reviewer", ""))
+                service.assignment_add(nomination=nomination, stage=stage, reviewer=reviewer, acting_user=request.user)
+                created, short = 1, []
+            elif mode == "bulk":
+                panel = get_object_or_404(Panel.objects.select_related("round"), pk=request.POST.get("panel") or 0,
+                                          round=round_)
+                category = selectors.round_category(round_, request.POST.get("category") or 0)
+                outcome = service.assignments_bulk(panel=panel, category=category, stage=stage,
+                                                   acting_user=request.user)
+                created, short = len(outcome.created), outcome.short
+            elif mode == "auto":
+                category = selectors.round_category(round_, request.POST.get("category") or 0)
+                outcome = service.assignments_auto(
+                    round_=round_, category=category, stage=stage,
+                    per_nomination=_positive(request.POST.get("per_nomination"), 3),
+                    cap=_positive(request.POST.get("cap"), 1000), acting_user=request.user)
+                created, short = len(outcome.created), outcome.short
+            else:
+                return redirect("committee-assignments", round_id)
+        except service.AssignmentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(count)s assignments made.") % {"count": created})
+            if short:
+                messages.warning(request, _("%(count)s nominations still have fewer reviewers than asked: "
+                                            "add reviewers to the panel or raise the cap.") % {"count": len(short)})
+        return redirect("committee-assignments", round_id)
+
+
+class ProgressView(CommitteeMixin, TemplateView):
+    template_name = "awards/committee/progress.html"
+
+    def get_context_data(self, **kwargs):
+        round_ = selectors.access_round(self.request.user, self.kwargs["round_id"])
+        categories = list(selectors.categories_of_round(round_))
+        return super().get_context_data(round=round_, progress=selectors.round_progress(round_),
+                                        flags=selectors.round_flags(round_, categories), **kwargs)

@@ -1,0 +1,109 @@
+"""Assignments by hand, by panel and automatically; loads, conflicts, caps and the progress dashboard."""
+import pytest
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+from django.urls import reverse
+
+from awards.models import Assignment, AuditEvent, Category, Conflict, Nomination
+from awards.services.assignments import AssignmentError, assignment_add, assignments_auto, assignments_bulk
+from awards.services.stages import stage_close
+
+
+def test_automatic_assignment_balances_load_under_the_cap_and_skips_conflicts(award):
+    desa = Category.objects.get(code="desa")
+    first = Nomination.objects.filter(round=award.provincial, category=desa).order_by("nominee__code").first()
+    Conflict.objects.create(nomination=first, reviewer=award.users["penilai1"], reason="kerabat")
+    outcome = assignments_auto(round_=award.provincial, category=desa, stage=award.stages["assessment"],
+                               per_nomination=2, cap=21, acting_user=award.committee)
+    assert (len(outcome.created), outcome.short) == (16, [])
+    counts = dict(Assignment.objects.filter(nomination__category=desa).values_list("reviewer__username")
+                  .order_by("reviewer__username").annotate(n=Count("id")))
+    assert counts == {"penilai1": 6, "penilai2": 5, "penilai3": 5}
+    assert set(Assignment.objects.filter(nomination=first).values_list("reviewer__username", flat=True)) == {
+        "penilai2", "penilai3"}
+    assert AuditEvent.objects.filter(action="assignment_auto").count() == 16
+    again = assignments_auto(round_=award.provincial, category=desa, stage=award.stages["assessment"],
+                             per_nomination=2, cap=21, acting_user=award.committee)
+    assert (again.created, again.short) == ([], [])
+
+
+def test_automatic_assignment_reports_nominations_it_cannot_staff(award):
+    umk = Category.objects.get(code="umk")
+    outcome = assignments_auto(round_=award.provincial, category=umk, stage=award.stages["assessment"],
+                               per_nomination=3, cap=16, acting_user=award.committee)
+    # Each reviewer already has 15 pemkab assignments at the stage: one more each, then the cap.
+    assert len(outcome.created) == 3
+    assert len(outcome.short) == 5
+    with pytest.raises(AssignmentError, match="no panel"):
+        assignments_auto(round_=award.national, category=award.pemkab, stage=award.national.stages.get(kind="assessment"),
+                         per_nomination=1, cap=1, acting_user=award.committee)
+
+
+def test_bulk_assigns_a_panel_once(award):
+    umk = Category.objects.get(code="umk")
+    panel = award.provincial.panels.get()
+    assert len(assignments_bulk(panel=panel, category=umk, stage=award.stages["assessment"],
+                                acting_user=award.provincial_committee).created) == 18
+    assert assignments_bulk(panel=panel, category=umk, stage=award.stages["assessment"],
+                            acting_user=award.provincial_committee).created == []
+
+
+def test_by_hand_only_panel_members_without_conflict_on_open_stages(award):
+    nomination = Nomination.objects.filter(round=award.provincial, category__code="umk").first()
+    outsider = get_user_model().objects.create_user(username="juri_luar")
+    with pytest.raises(AssignmentError, match="not a member of a panel"):
+        assignment_add(nomination=nomination, stage=award.stages["assessment"], reviewer=outsider,
+                       acting_user=award.committee)
+    Conflict.objects.create(nomination=nomination, reviewer=award.users["penilai2"], reason="pemilik")
+    with pytest.raises(AssignmentError, match="conflict of interest"):
+        assignment_add(nomination=nomination, stage=award.stages["assessment"], reviewer=award.users["penilai2"],
+                       acting_user=award.committee)
+    assignment = assignment_add(nomination=nomination, stage=award.stages["assessment"],
+                                reviewer=award.users["penilai1"], acting_user=award.committee)
+    assert (assignment.reviewer, assignment.status) == (award.users["penilai1"], "not_started")
+    with pytest.raises(AssignmentError, match="already assigned"):
+        assignment_add(nomination=nomination, stage=award.stages["assessment"], reviewer=award.users["penilai1"],
+                       acting_user=award.committee)
+    with pytest.raises(AssignmentError, match="screening"):
+        assignment_add(nomination=nomination, stage=award.stages["screening"], reviewer=award.users["penilai1"],
+                       acting_user=award.committee)
+    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
+    award.stages["assessment"].refresh_from_db()
+    with pytest.raises(AssignmentError, match="closed"):
+        assignment_add(nomination=nomination, stage=award.stages["assessment"], reviewer=award.users["penilai3"],
+                       acting_user=award.committee)
+
+
+def test_assignment_pages_show_load_and_assign(english, award):
+    english.force_login(award.provincial_committee)
+    umk = Category.objects.get(code="umk")
+    url = reverse("committee-assignments", args=[award.provincial.id])
+    loads = english.get(url).context["loads"]
+    assert [(load["username"], load["stages"]["assessment"]) for load in loads] == [
+        ("penilai1", (15, 0)), ("penilai2", (15, 15)), ("penilai3", (15, 15))]
+    response = english.post(reverse("committee-assignment-action", args=[award.provincial.id, "auto"]),
+                            {"category": umk.id, "stage": award.stages["assessment"].id, "per_nomination": "1",
+                             "cap": "17"}, follow=True)
+    assert "6 assignments made." in response.content.decode()
+    english.post(reverse("committee-assignment-action", args=[award.provincial.id, "hand"]),
+                 {"category": umk.id, "stage": award.stages["assessment"].id, "nominee": "DEMO-UM-001",
+                  "reviewer": "penilai3"})
+    loads = english.get(url).context["loads"]
+    assert [load["stages"]["assessment"][0] for load in loads] == [17, 17, 18]
+
+
+def test_progress_counts_submissions_and_links_flags(english, award):
+    english.force_login(award.observer)
+    response = english.get(reverse("committee-progress", args=[award.provincial.id]))
+    progress = response.context["progress"]
+    assert [(r["stage__kind"], r["submitted"], r["open"]) for r in progress["per_stage"]] == [("assessment", 30, 15)]
+    assert [(r["reviewer__username"], r["submitted"], r["open"]) for r in progress["per_reviewer"]] == [
+        ("penilai1", 0, 15), ("penilai2", 15, 0), ("penilai3", 15, 0)]
+    assert [(r["nomination__nominee__province_id"], r["submitted"], r["open"]) for r in progress["per_province"]] == [
+        ("18", 30, 15)]
+    flagged = {(category.code, "incomplete" in row.flags) for category, _stage, row in response.context["flags"]}
+    # Categories without any submitted judged score are incomplete in every row.
+    assert ("umk", True) in flagged and ("desa", True) in flagged
+    page = response.content.decode()
+    first = response.context["flags"][0]
+    assert reverse("committee-explanation", args=[award.provincial.id, first[0].id, first[2].nomination_id]) in page
