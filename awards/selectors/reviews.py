@@ -151,6 +151,13 @@ class ScoringPage:
         return self.assignment.nomination.nominee
 
     @property
+    def version(self):
+        """The server's state of my scores, for the page's script that keeps unsaved typing."""
+        times = [item.score.updated_at for item in self.judged if item.score is not None]
+        latest = max(times).isoformat() if times else ""
+        return f"{self.assignment.status}/{latest}"
+
+    @property
     def status_label(self):
         return dict(MY_STATUS_CHOICES)[self.assignment.my_status]
 

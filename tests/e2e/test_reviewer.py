@@ -73,3 +73,36 @@ def test_scoring_page_fits_a_phone(browser, live_server, e2e_demo):
         assert box["height"] >= 44 and box["x"] + box["width"] <= 390
     finally:
         context.close()
+
+
+def test_typing_survives_a_dropped_connection(page, e2e_demo, sign_in):
+    assignment = penilai1_assignment("18.01")
+    sign_in("penilai1")
+    url = f"/penilaian/{assignment.pk}/"
+    page.goto(url)
+    assert page.locator("#draft-restored").is_hidden()
+    page.fill("#id_score-komitmen", "64")
+    page.fill("#id_note-komitmen", "Perbup sudah terbit")
+
+    def drop_posts(route):
+        if route.request.method == "POST":
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/penilaian/**", drop_posts)
+    page.click("#save-draft")
+    page.wait_for_timeout(500)
+    page.unroute("**/penilaian/**")
+    page.goto(url)
+    assert (page.input_value("#id_score-komitmen"), page.input_value("#id_note-komitmen")) == (
+        "64", "Perbup sudah terbit")
+    assert page.locator("#draft-restored").is_visible()
+    assert Score.objects.filter(assignment=assignment).count() == 0
+    # Once saved, the page after the redirect drops the browser's copy and shows what the server has.
+    page.click("#save-draft")
+    page.wait_for_load_state()
+    assert page.evaluate(f"window.localStorage.getItem('paritrana-scores-{assignment.pk}')") is None
+    page.goto(url)
+    assert page.locator("#draft-restored").is_hidden()
+    assert page.input_value("#id_score-komitmen") == "64"
