@@ -38,6 +38,8 @@ urlpatterns = [
     path("panitia/babak/<int:round_id>/penugasan/", committee.AssignmentsView.as_view(), name="committee-assignments"),
     path("panitia/babak/<int:round_id>/penugasan/<str:mode>/", committee.AssignmentActionView.as_view(),
          name="committee-assignment-action"),
+    path("panitia/babak/<int:round_id>/kenaikan/<int:category_id>/", committee.AdvancementView.as_view(),
+         name="committee-advancement"),
     path("panitia/babak/<int:round_id>/kemajuan/", committee.ProgressView.as_view(), name="committee-progress"),
     path("panitia/babak/<int:round_id>/nominasi/", committee.NominationsView.as_view(), name="committee-nominations"),
     path("panitia/babak/<int:round_id>/nominasi/tambah/", committee.NominationAddView.as_view(),

@@ -18,9 +18,9 @@ from awards.models import (
 )
 
 
-def ranking_group(award, size, *, code="uji", reviewers=("penilai1", "penilai2", "penilai3")):
+def ranking_group(award, size, *, code="uji", reviewers=("penilai1", "penilai2", "penilai3"), uniform=False):
     """A category with one metric and one judged assessment criterion and `size` eligible nominations,
-    each scored (submitted) by every reviewer."""
+    each scored (submitted) by every reviewer; with `uniform`, every nomination has the same data."""
     category = Category.objects.create(edition=award.edition, code=code, name_id=f"Uji {size}",
                                        name_en=f"Test {size}", nominee_kind="regency_government", position=99)
     metrics = {m.code: m for m in MetricDefinition.objects.filter(code__in=["workers_total", "workers_protected"])}
@@ -40,12 +40,12 @@ def ranking_group(award, size, *, code="uji", reviewers=("penilai1", "penilai2",
         MetricValue.objects.create(nominee=nominee, year=award.edition.year, metric=metrics["workers_total"],
                                    value=Decimal(1000))
         MetricValue.objects.create(nominee=nominee, year=award.edition.year, metric=metrics["workers_protected"],
-                                   value=Decimal(100 + 7 * i % 900))
+                                   value=Decimal(500 if uniform else 100 + 7 * i % 900))
         nomination = Nomination.objects.create(round=award.provincial, category=category, nominee=nominee,
                                                eligibility=Eligibility.ELIGIBLE)
         for j, username in enumerate(reviewers):
             assignment = Assignment.objects.create(nomination=nomination, stage=stage, reviewer=award.users[username],
                                                    status=AssignmentStatus.SUBMITTED, submitted_at=now)
-            Score.objects.create(assignment=assignment, criterion=judged, value=Decimal(50 + (i * 3 + j * 11) % 50))
+            Score.objects.create(assignment=assignment, criterion=judged, value=Decimal(70 if uniform else 50 + (i * 3 + j * 11) % 50))
         nominations.append(nomination)
     return category, nominations

@@ -1,4 +1,5 @@
 """The committee workspace under /panitia/ and the public results under /hasil/, one module per area."""
+from .advancement import AdvancementView
 from .nominations import NominationAddView, NominationProposalsView, NominationScreenView, NominationsView
 from .results import (
     AuditView,
@@ -18,6 +19,7 @@ from .results import (
 from .work import AssignmentActionView, AssignmentsView, ProgressView
 
 __all__ = [
+    "AdvancementView",
     "AssignmentActionView", "AssignmentsView", "ProgressView",
     "AuditView", "ExplanationView", "FreezeView", "LeaderboardExportView", "LeaderboardView", "NominationAddView",
     "NominationProposalsView", "NominationScreenView", "NominationsView", "OverviewView", "PublicResultsView",

@@ -1,0 +1,78 @@
+"""Advancement: the top K of a category in a provincial round become nominations of the national round,
+linked to the provincial ones; a tie at the boundary needs a recorded committee decision."""
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import permissions
+from ..models import Nomination, Round, RoundLevel, Stage, StageStatus
+from ..scoring import ScoringError, default_stage, rank_group
+from .audit import audit_record
+
+
+class AdvancementError(Exception):
+    """An advancement the award's rules refuse; the message says what to fix."""
+
+
+def advancement_ranking(*, round_, category):
+    """The final ranking of the group (its latest opened scored stage, which must be closed)."""
+    if round_.level != RoundLevel.PROVINCIAL:
+        raise AdvancementError(_("Only a provincial round's nominations advance to the national round."))
+    if category.national_only:
+        raise AdvancementError(_("This category is judged in the national round only."))
+    try:
+        stage = default_stage(list(Stage.objects.filter(round=round_)))
+    except ScoringError as error:
+        raise AdvancementError(str(error)) from error
+    if stage.status != StageStatus.CLOSED:
+        raise AdvancementError(_("Close the stage “%(stage)s” first: advancement uses the final ranking.")
+                               % {"stage": stage.get_kind_display()})
+    return rank_group(category, round_, stage)
+
+
+def advancement_plan(ranking):
+    """(sure, tied, places): the rows that advance outright, the rows tied across the boundary, and how many
+    of the tied rows may advance."""
+    k = ranking.category.advance_count
+    tied = [row for row in ranking.rows if row.advancement_tie]
+    sure = [row for row in ranking.rows if row.rank <= k and not row.advancement_tie]
+    return sure, tied, max(0, k - len(sure)) if tied else 0
+
+
+def round_advance(*, round_, category, acting_user, chosen=(), reason=""):
+    """Advance the top K (category.advance_count) of `category` in the provincial `round_`.
+
+    When rows tie across the boundary, `chosen` (nomination ids among the tied rows, exactly as many as
+    places remain) and `reason` record the committee's decision in the audit trail."""
+    permissions.require(permissions.can_manage_round(acting_user, round_))
+    national = Round.objects.filter(edition_id=round_.edition_id, level=RoundLevel.NATIONAL).first()
+    if national is None:
+        raise AdvancementError(_("The edition has no national round yet."))
+    with transaction.atomic():
+        ranking = advancement_ranking(round_=round_, category=category)
+        sure, tied, places = advancement_plan(ranking)
+        advancing = [row.nomination_id for row in sure]
+        if tied:
+            chosen = {int(value) for value in chosen}
+            tied_ids = {row.nomination_id for row in tied}
+            reason = (reason or "").strip()
+            if len(chosen) != places or not chosen <= tied_ids:
+                raise AdvancementError(_("%(count)s nominations are tied at the advancement boundary: choose "
+                                         "exactly %(places)s of them.") % {"count": len(tied), "places": places})
+            if not reason:
+                raise AdvancementError(_("Give the reason for the committee's decision on the tie."))
+            audit_record(actor=acting_user, action="advancement_tie_decision", obj=round_, summary=reason,
+                         changes={"category": [None, category.code],
+                                  "tied": [None, ",".join(str(i) for i in sorted(tied_ids))],
+                                  "chosen": [None, ",".join(str(i) for i in sorted(chosen))]})
+            advancing += sorted(chosen)
+        sources = list(Nomination.objects.select_for_update().filter(pk__in=advancing).order_by("pk"))
+        if Nomination.objects.filter(advanced_from__in=sources).exists():
+            raise AdvancementError(_("This category has already advanced from this round."))
+        created = []
+        for source in sources:
+            nomination = Nomination.objects.create(round=national, category=category, nominee_id=source.nominee_id,
+                                                   advanced_from=source, created_by=acting_user)
+            audit_record(actor=acting_user, action="nomination_advance", obj=nomination,
+                         changes={"advanced_from": [None, str(source.pk)]}, summary=str(round_))
+            created.append(nomination)
+    return created
