@@ -55,4 +55,7 @@
     form.addEventListener("input", store);
     form.addEventListener("submit", store);
   }
+  // After a refused save, put the keyboard on the first value to correct.
+  var invalid = form.querySelector("[aria-invalid=true]");
+  if (invalid && !document.querySelector("[autofocus]")) { invalid.focus(); }
 })();

@@ -26,6 +26,7 @@ def test_reviewer_saves_a_draft_then_submits(page, e2e_demo, sign_in):
     page.fill("#id_note-inovasi", "Program digital")
     page.click("#submit-scores")
     assert page.locator("#id_score-inovasi_error").is_visible()
+    assert page.evaluate("document.activeElement.id") == "id_score-inovasi"
     assert (page.input_value("#id_score-inovasi"), page.input_value("#id_note-inovasi")) == ("12", "Program digital")
     page.fill("#id_score-inovasi", "8")
     page.click("#submit-scores")
