@@ -28,6 +28,7 @@ from ..models import (
     Score,
     Stage,
 )
+from .metric_sql import Sql, run
 from .ranking import rank_edition
 
 YEAR = 2090
@@ -304,23 +305,31 @@ def _build_metrics(sizes):
     hashes = (f"({index} * 1103515245 + 12345) % 2147483647 AS h1, "
               f"({index} * 69069 + 1) % 2147483629 AS h2, ({index} * 48271 + 7) % 2147483647 AS h3")
     definitions = dict(MetricDefinition.objects.values_list("code", "id"))
+    specs = list(enumerate(_metric_sql()))
     with connection.cursor() as cursor:
-        for salt, (code, kinds, expression, missing_every) in enumerate(_metric_sql()):
-            skip = f" AND (h1 + {salt}) % {missing_every} <> 0" if missing_every else ""
+        for kinds in (GOV, EMP):
+            mine = [(salt, code, expression, every) for salt, (code, k, expression, every) in specs if k == kinds]
+            metrics = " UNION ALL ".join(f"SELECT {salt} AS salt, {definitions[code]} AS metric_id, {every} AS every"
+                                         for salt, code, _e, every in mine)
+            value = "CASE m.salt " + " ".join(f"WHEN {salt} THEN {expression}" for salt, _c, expression, _e in mine) + " END"
             kind_list = ", ".join(f"'{k}'" for k in kinds)
+            # A nominee's values are written together, as an import of one row per nominee would write them.
             cursor.execute(
                 "INSERT INTO awards_metricvalue (nominee_id, year, metric_id, value) "
-                f"SELECT id, {YEAR}, {definitions[code]}, {expression} FROM "
-                f"(SELECT n.id, {hashes} FROM awards_nominee n WHERE n.code LIKE 'B-%%' AND n.kind IN ({kind_list})) q "
-                f"WHERE 1 = 1{skip}")
+                f"SELECT q.id, {YEAR}, m.metric_id, {value} FROM "
+                f"(SELECT n.id, {hashes} FROM awards_nominee n WHERE n.code LIKE 'B-%' AND n.kind IN ({kind_list})) q "
+                f"CROSS JOIN ({metrics}) m WHERE m.every = 0 OR (q.h1 + m.salt) % m.every <> 0 "
+                "ORDER BY q.id, m.metric_id")
 
 
 def _build_nominations(edition):
     now = timezone.now()
     with connection.cursor() as cursor:
-        eligibility = ("CASE WHEN n.id %% 50 = 7 THEN 'ineligible' WHEN n.id %% 97 = 3 THEN 'pending' "
+        # From the nominee's index (its code), not from database ids, so both engines build the same data.
+        index = "CAST(SUBSTR(n.code, 3) AS BIGINT)"
+        eligibility = (f"CASE WHEN {index} %% 50 = 7 THEN 'ineligible' WHEN {index} %% 97 = 3 THEN 'pending' "
                        "ELSE 'eligible' END")
-        reason = "CASE WHEN n.id %% 50 = 7 THEN 'documents incomplete' ELSE '' END"
+        reason = f"CASE WHEN {index} %% 50 = 7 THEN 'documents incomplete' ELSE '' END"
         category = ("CASE n.kind WHEN 'regency_government' THEN 'pemkab' WHEN 'village' THEN 'desa' "
                     "WHEN 'umkm' THEN 'umkm' WHEN 'business' THEN 'bu-' || n.size || '-' || n.sector END")
         cursor.execute(
@@ -476,9 +485,8 @@ def bench_run(log=print):
     ranked = sum(len(r.rows) for r in rankings)
 
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(_hand_sql(), [edition.id])
-        hand = dict(cursor.fetchall())
+    # The same statement-local PostgreSQL settings as the engine's statements (see metric_sql.run).
+    hand = dict(run(Sql().add(_hand_sql(), edition.id)))
     hand_seconds = time.perf_counter() - started
 
     # The same totals: the engine keeps them in units of the stage's gcd-reduced weights.

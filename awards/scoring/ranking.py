@@ -192,8 +192,12 @@ def rank_edition(edition):
         for kind in sorted(kinds):
             plan = stage_plan(kind, criteria)
             metric_ids = [c.id for c in tie_breakers if c.kind == "metric" and c.stage_kind == kind]
+            # Only the rounds ranked at (or after) this stage kind; all of them means no filter.
+            needed = [r.id for r, _s, computed in groups if any(s.kind == kind for s in computed)]
+            round_ids = None if len(needed) == len(groups) else needed
             by_round = {}
-            for row in metric_totals(plan=plan, category_id=category.id, year=edition.year, tie_break_ids=metric_ids):
+            for row in metric_totals(plan=plan, category_id=category.id, year=edition.year, round_ids=round_ids,
+                                     tie_break_ids=metric_ids):
                 by_round.setdefault(row[1], []).append(row)
             data[kind] = (plan, metric_ids, by_round, judged_scores.fetch(plan=plan, category_id=category.id))
         for round_, stage, computed in groups:
