@@ -123,7 +123,7 @@ class LeaderboardView(CommitteeMixin, GroupMixin, SingleTableMixin, FilterView):
 
 def filtered_records(ranking, nominations, filterset):
     """Ranking rows restricted to the filtered nominations (one query), then to the chosen flag."""
-    areas = {n.id: n.nominee.region.name for n in nominations}
+    areas = dict(nominations.order_by().values_list("id", "nominee__region__name"))
     records = [r for r in leaderboard_records(ranking, areas) if r["nomination_id"] in areas]
     flag = filterset.form.cleaned_data.get("flag") if filterset.form.is_valid() else None
     if flag:
