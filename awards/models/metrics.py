@@ -53,16 +53,20 @@ class MetricDefinition(models.Model):
 class MetricValue(models.Model):
     """One reported figure. A missing row means "not reported", never zero.
 
-    Range and "not more than its total" are enforced by database triggers (migration 0002) because
+    Range and "not more than its total" are enforced by database triggers (migrations 0002, 0004) because
     they compare a row with its definition and with a sibling row, which a CHECK cannot.
     """
 
+    # No single-column FK indexes: the unique (nominee, year, metric) and the (metric, year) indexes
+    # cover every lookup, and each index less makes national-size imports faster.
     nominee = models.ForeignKey(
-        "awards.Nominee", verbose_name=_("nominee"), on_delete=models.CASCADE, related_name="metric_values"
+        "awards.Nominee", verbose_name=_("nominee"), on_delete=models.CASCADE, related_name="metric_values",
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("year"))
     metric = models.ForeignKey(
-        MetricDefinition, verbose_name=_("metric"), on_delete=models.PROTECT, related_name="values"
+        MetricDefinition, verbose_name=_("metric"), on_delete=models.PROTECT, related_name="values",
+        db_index=False,
     )
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
 
@@ -76,7 +80,7 @@ class MetricValue(models.Model):
                 condition=models.Q(year__gte=2000, year__lte=2100), name="metricvalue_year_sane"
             ),
         ]
-        indexes = [models.Index(fields=["year", "metric"])]
+        indexes = [models.Index(fields=["metric", "year"], name="metricvalue_metric_year")]
 
     def __str__(self):
         return f"{self.nominee_id} {self.year} {self.metric_id} = {self.value}"
