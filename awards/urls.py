@@ -25,6 +25,8 @@ urlpatterns = [
          committee.LeaderboardExportView.as_view(), name="committee-leaderboard-export"),
     path("panitia/babak/<int:round_id>/peringkat/<int:category_id>/nominasi/<int:nomination_id>/",
          committee.ExplanationView.as_view(), name="committee-explanation"),
+    path("panitia/babak/<int:round_id>/peringkat/<int:category_id>/grafik/", committee.ChartsView.as_view(),
+         name="committee-charts"),
     path("panitia/babak/<int:round_id>/peringkat/<int:category_id>/bekukan/", committee.FreezeView.as_view(),
          name="committee-freeze"),
     path("panitia/hasil/<int:snapshot_id>/", committee.SnapshotView.as_view(), name="committee-snapshot"),

@@ -50,6 +50,7 @@ def pages(award, snapshot):
         ("proposals", reverse("committee-proposals", args=[p.id]) + f"?category={award.pemkab.id}",
          manage_provincial),
         ("assignments", reverse("committee-assignments", args=[p.id]), read_provincial),
+        ("charts", reverse("committee-charts", args=[p.id, award.pemkab.id]), read_provincial),
         ("advancement", reverse("committee-advancement", args=[p.id, award.pemkab.id]), manage_provincial),
         ("progress", reverse("committee-progress", args=[p.id]), read_provincial),
         ("national progress", reverse("committee-progress", args=[n.id]), read_national),

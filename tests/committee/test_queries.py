@@ -34,6 +34,7 @@ def urls(award, category, nomination, snapshot):
         "nominations": reverse("committee-nominations", args=[p]),
         "assignments": reverse("committee-assignments", args=[p]),
         "progress": reverse("committee-progress", args=[p]),
+        "charts": reverse("committee-charts", args=[p, category.id]),
         "advancement": reverse("committee-advancement", args=[p, category.id]),
         "public results": reverse("public-results"),
     }
@@ -41,10 +42,10 @@ def urls(award, category, nomination, snapshot):
 
 PINNED = {
     # session, user, profile (role) come first on every signed-in page.
-    "overview": 5, "round": 7, "leaderboard": 13, "leaderboard filtered": 13, "leaderboard csv": 12,
+    "overview": 5, "round": 8, "leaderboard": 13, "leaderboard filtered": 13, "leaderboard csv": 12,
     "leaderboard xlsx": 12, "explanation": 12, "snapshot": 4, "audit": 5, "nominations": 7, "assignments": 9,
     # Progress ranks each of the round's categories for its flags: 8 categories here (the demo's 7 + 1).
-    "progress": 37, "advancement": 11, "public results": 4,
+    "progress": 37, "advancement": 11, "charts": 12, "public results": 4,
 }
 
 

@@ -3,6 +3,7 @@ from .advancement import AdvancementView
 from .nominations import NominationAddView, NominationProposalsView, NominationScreenView, NominationsView
 from .results import (
     AuditView,
+    ChartsView,
     ExplanationView,
     FreezeView,
     LeaderboardExportView,
@@ -19,7 +20,7 @@ from .results import (
 from .work import AssignmentActionView, AssignmentsView, ProgressView
 
 __all__ = [
-    "AdvancementView",
+    "AdvancementView", "ChartsView",
     "AssignmentActionView", "AssignmentsView", "ProgressView",
     "AuditView", "ExplanationView", "FreezeView", "LeaderboardExportView", "LeaderboardView", "NominationAddView",
     "NominationProposalsView", "NominationScreenView", "NominationsView", "OverviewView", "PublicResultsView",

@@ -19,6 +19,7 @@ from ...filters import AuditFilter, LeaderboardFilter
 from ...models import Stage
 from ...scoring import ScoringError, default_stage, explain, rank_group
 from ...selectors import committee as selectors
+from ...selectors.charts import province_coverage
 from ...services import results as results_service
 from ...services import stages as stages_service
 from ...tables import AuditTable, LeaderboardTable, explanation_url, leaderboard_records
@@ -50,7 +51,9 @@ class RoundView(CommitteeMixin, TemplateView):
             round=round_, stages=stages, categories=list(selectors.categories_of_round(round_)),
             snapshots=list(selectors.snapshots_of_round(round_)),
             can_manage=permissions.can_manage_round(self.request.user, round_),
-            scored_stages=[s for s in stages if s.kind != "screening"], **kwargs,
+            scored_stages=[s for s in stages if s.kind != "screening"],
+            coverage=province_coverage(round_.province_id, round_.edition.year) if round_.province_id else [],
+            **kwargs,
         )
 
 
@@ -346,3 +349,25 @@ class PublicResultsView(TemplateView):
                 content = json.loads(snapshot.content)
                 groups.append({"snapshot": snapshot, "content": content, "winners": selectors.winners(content)})
         return super().get_context_data(editions=editions, edition=edition, groups=groups, **kwargs)
+
+
+class ChartsView(CommitteeMixin, GroupMixin, TemplateView):
+    """Score distribution per criterion and reviewer calibration for one ranking group at one stage."""
+
+    template_name = "awards/committee/charts.html"
+
+    def get_context_data(self, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from ...selectors import charts
+
+        self.load_group()
+        if self.ranking is None:
+            raise Http404
+        reviewer_ids = {r.reviewer_id for scores in self.ranking.results[self.stage.kind].judged.values()
+                        for judged in scores.values() for r in judged.reviewers}
+        names = dict(get_user_model().objects.filter(id__in=reviewer_ids).values_list("id", "username"))
+        return super().get_context_data(
+            round=self.round, category=self.category, stage=self.stage,
+            distributions=charts.score_distributions(self.ranking),
+            calibration=charts.reviewer_calibration(self.ranking, names), **kwargs)
