@@ -32,6 +32,8 @@ urlpatterns = [
     path("panitia/hasil/<int:snapshot_id>/", committee.SnapshotView.as_view(), name="committee-snapshot"),
     path("panitia/hasil/<int:snapshot_id>/isi.json", committee.SnapshotContentView.as_view(),
          name="committee-snapshot-content"),
+    path("panitia/hasil/<int:snapshot_id>/ekspor.<str:fmt>", committee.SnapshotExportView.as_view(),
+         name="committee-snapshot-export"),
     path("panitia/hasil/<int:snapshot_id>/terbitkan/", committee.SnapshotPublishView.as_view(),
          name="committee-snapshot-publish"),
     path("panitia/hasil/<int:snapshot_id>/koreksi/", committee.SnapshotCorrectView.as_view(),

@@ -147,3 +147,24 @@ def test_freeze_publish_and_correct_through_the_pages(english, award, closed):
     new = ResultSnapshot.objects.get(supersedes=snapshot)
     assert response.url == reverse("committee-snapshot", args=[new.id])
     assert english.get(reverse("committee-snapshot-content", args=[new.id])).content == new.content.encode()
+
+
+def test_frozen_result_exports_as_csv_and_xlsx(english, award, frozen):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    english.force_login(award.observer)
+    content = json.loads(frozen.content)
+    expected = [[str(r["rank"]), r["nominee"], r["name"], r["round_score"],
+                 f"Winner {r['rank']}" if r["rank"] <= 3 else "", " ".join(r["flags"]), frozen.digest]
+                for r in content["ranking"]["rows"]]
+    response = english.get(reverse("committee-snapshot-export", args=[frozen.id, "csv"]))
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert lines[0] == ["Rank", "Code", "Nominee", "Round score", "Award", "Flags", "SHA-256 digest"]
+    assert lines[1:] == expected
+    response = english.get(reverse("committee-snapshot-export", args=[frozen.id, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [[("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(min_row=2, values_only=True)] == expected
+    assert english.get(reverse("committee-snapshot-export", args=[frozen.id, "pdf"])).status_code == 404

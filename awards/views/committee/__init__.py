@@ -13,6 +13,7 @@ from .results import (
     RoundView,
     SnapshotContentView,
     SnapshotCorrectView,
+    SnapshotExportView,
     SnapshotPublishView,
     SnapshotView,
     StageActionView,
@@ -20,7 +21,7 @@ from .results import (
 from .work import AssignmentActionView, AssignmentsView, ProgressView
 
 __all__ = [
-    "AdvancementView", "ChartsView",
+    "AdvancementView", "ChartsView", "SnapshotExportView",
     "AssignmentActionView", "AssignmentsView", "ProgressView",
     "AuditView", "ExplanationView", "FreezeView", "LeaderboardExportView", "LeaderboardView", "NominationAddView",
     "NominationProposalsView", "NominationScreenView", "NominationsView", "OverviewView", "PublicResultsView",

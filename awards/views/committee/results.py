@@ -371,3 +371,20 @@ class ChartsView(CommitteeMixin, GroupMixin, TemplateView):
             round=self.round, category=self.category, stage=self.stage,
             distributions=charts.score_distributions(self.ranking),
             calibration=charts.reviewer_calibration(self.ranking, names), **kwargs)
+
+
+class SnapshotExportView(CommitteeMixin, View):
+    """A frozen result as streamed CSV or XLSX: the rows exactly as frozen, with the digest on every row."""
+
+    def get(self, request, snapshot_id, fmt):
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        snapshot = selectors.access_snapshot(request.user, snapshot_id)
+        content = json.loads(snapshot.content)
+        awards = content["category"]["awards_count"]
+        header = [_("Rank"), _("Code"), _("Nominee"), _("Round score"), _("Award"), _("Flags"), _("SHA-256 digest")]
+        rows = ([row["rank"], row["nominee"], row["name"], row["round_score"],
+                 _("Winner %(rank)s") % {"rank": row["rank"]} if row["rank"] <= awards else "",
+                 " ".join(row["flags"]), snapshot.digest] for row in content["ranking"]["rows"])
+        name = f"hasil-{content['category']['code']}-{content['round']['key']}-{snapshot.digest[:12]}"
+        return csv_response(name, header, rows) if fmt == "csv" else xlsx_response(name, header, rows)
