@@ -25,3 +25,11 @@ def test_demo_user_signs_in_and_sees_the_edition(client, demo):
     response = client.get(reverse("home"))
     assert response.status_code == 200
     assert b"Paritrana Award 2025 (demo)" in response.content
+
+
+def test_browser_language_does_not_override_indonesian(client, db):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert b'lang="id"' in response.content
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="id-ID")
+    assert b'lang="en"' in response.content

@@ -22,7 +22,8 @@ def media(settings, tmp_path):
 
 
 def client_for(user):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client()
+    client.cookies["django_language"] = "en"
     client.force_login(user)
     return client
 
@@ -89,7 +90,7 @@ def test_preview_then_confirm_imports_through_a_stored_file(users, settings):
     assert upload.folder.parent == settings.MEDIA_ROOT / "metric-imports"
 
     # Another client with the same session cookie stands for another worker: nothing lives in memory.
-    other_worker = Client(HTTP_ACCEPT_LANGUAGE="en")
+    other_worker = Client()
     other_worker.cookies = client.cookies
     response = other_worker.post(reverse("metrics-import-confirm", args=[upload.token]))
 
