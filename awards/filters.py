@@ -36,7 +36,7 @@ class LeaderboardFilter(django_filters.FilterSet):
 
     def filter_area(self, queryset, name, value):
         if self.round is not None and self.round.level == RoundLevel.PROVINCIAL:
-            return queryset.filter(Q(nominee__region_id=value) | Q(nominee__region_id__startswith=value + "."))
+            return queryset.filter(Q(nominee__region_id=value) | Q(nominee__region__code__startswith=value + "."))
         return queryset.filter(nominee__province_id=value)
 
     def filter_nothing(self, queryset, name, value):

@@ -17,6 +17,7 @@ from ..models import (
     Round,
     RoundLevel,
     Stage,
+    StageKind,
 )
 
 
@@ -179,6 +180,7 @@ def round_progress(round_):
     for rows in (per_stage, per_reviewer, per_province):
         for row in rows:
             row["open"] = row["total"] - row["submitted"]
+            row["stage_label"] = StageKind(row["stage__kind"]).label
             row["percent"] = 100 * row["submitted"] // row["total"] if row["total"] else 0
     return {"per_stage": per_stage, "per_reviewer": per_reviewer, "per_province": per_province}
 

@@ -16,7 +16,7 @@ from django_tables2 import SingleTableMixin
 
 from ... import permissions
 from ...filters import AuditFilter, LeaderboardFilter
-from ...models import Stage
+from ...models import Stage, StageKind
 from ...scoring import ScoringError, default_stage, explain, rank_group
 from ...selectors import committee as selectors
 from ...selectors.charts import province_coverage
@@ -204,7 +204,8 @@ class ExplanationView(CommitteeMixin, GroupMixin, TemplateView):
         except KeyError as error:
             raise Http404 from error
         return super().get_context_data(round=self.round, category=self.category, stage=self.stage,
-                                         explanation=explanation, **kwargs)
+                                         explanation=explanation, **kwargs,
+                                         stage_explanations=[(StageKind(s.kind).label, s) for s in explanation.stages])
 
 
 class StageActionView(CommitteeMixin, View):

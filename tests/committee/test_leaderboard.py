@@ -1,0 +1,56 @@
+"""The leaderboard table, its filters and exports, and the explanation each row opens."""
+import csv
+import io
+
+from django.urls import reverse
+
+from awards.scoring import explain, rank_group
+
+
+def codes(response):
+    return [row.record["nominee_code"] for row in response.context["table"].page.object_list]
+
+
+def test_leaderboard_lists_the_engines_ranking_and_filters_it(english, award):
+    english.force_login(award.observer)
+    url = reverse("committee-leaderboard", args=[award.provincial.id, award.pemkab.id])
+    ranking = rank_group(award.pemkab, award.provincial)
+    assert codes(english.get(url)) == [row.nominee_code for row in ranking.rows]
+    assert codes(english.get(url + "?search=metro")) == ["18.72"]
+    assert codes(english.get(url + "?area=18.71")) == ["18.71"]
+    incomplete = [row.nominee_code for row in ranking.rows if "incomplete" in row.flags]
+    assert codes(english.get(url + "?flag=incomplete")) == incomplete
+    page = english.get(url).content.decode()
+    first = ranking.rows[0]
+    link = reverse("committee-explanation", args=[award.provincial.id, award.pemkab.id, first.nomination_id])
+    assert f'<a href="{link}?tahap={award.stages["assessment"].id}">{first.nominee_name}</a>' in page
+
+
+def test_leaderboard_csv_is_streamed_with_the_filters(english, award):
+    english.force_login(award.committee)
+    url = reverse("committee-leaderboard-export", args=[award.provincial.id, award.pemkab.id, "csv"])
+    response = english.get(url + "?search=kota")
+    assert response.streaming
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    ranking = rank_group(award.pemkab, award.provincial)
+    expected = [[str(r.rank), r.nominee_code, r.nominee_name] for r in ranking.rows if "Kota" in r.nominee_name]
+    assert lines[0] == ["Rank", "Code", "Nominee", "Region", "Round score", "Assessment", "Flags"]
+    assert [line[:3] for line in lines[1:]] == expected
+    assert english.get(url.replace("csv", "pdf")).status_code == 404
+
+
+def test_explanation_shows_every_criterion_and_reviewer(english, award):
+    english.force_login(award.provincial_committee)
+    ranking = rank_group(award.pemkab, award.provincial)
+    row = ranking.rows[0]
+    response = english.get(reverse("committee-explanation", args=[award.provincial.id, award.pemkab.id,
+                                                                   row.nomination_id]))
+    explanation = response.context["explanation"]
+    assert explanation.as_data() == explain(ranking, row.nomination_id).as_data()
+    page = response.content.decode()
+    assert [label for label, _s in response.context["stage_explanations"]] == ["Assessment"]
+    for criterion in explanation.stages[0].criteria:
+        assert f"({criterion.code})" in page
+    assert "penilai2: " in page and "penilai3: " in page
+    missing = reverse("committee-explanation", args=[award.provincial.id, award.pemkab.id, 999999])
+    assert english.get(missing).status_code == 404
