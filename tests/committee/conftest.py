@@ -55,3 +55,13 @@ def award(demo_module, db):
 def english(client):
     client.cookies["django_language"] = "en"
     return client
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Services and commands speak the active language; these tests read their English messages (the
+    Indonesian catalogue is someone else's to fill in, so tests never assert it)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

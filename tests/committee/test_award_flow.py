@@ -5,6 +5,7 @@ import json
 
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from awards.models import (
     Assignment,
@@ -98,7 +99,8 @@ def test_award_runs_from_nomination_to_published_result(english, award, capsys):
         ("national", "pemkab", [row.nominee_code for row in ranking.rows[:3]]),
         ("18", "pemkab", [row["nominee"] for row in json.loads(provincial_result.content)["ranking"]["rows"][:3]]),
     ]
-    call_command("verify_results")
+    with translation.override("en"):
+        call_command("verify_results")
     assert capsys.readouterr().out == "2 frozen results verified: every digest matches its content.\n"
     assert n.stages.get(kind="assessment").status == StageStatus.CLOSED
     assert Nomination.objects.get(pk=national["31.72"].pk).eligibility == Eligibility.INELIGIBLE

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from awards.models import AuditEvent, ResultSnapshot
 from awards.scoring import explain, rank_group
@@ -111,10 +112,11 @@ def test_unknown_year_is_404(client, award):
 
 def test_verify_results_passes_then_fails_on_a_tampered_result(award, frozen, capsys):
     result_correct(snapshot=frozen, reason="koreksi", acting_user=award.committee)
-    call_command("verify_results")
+    with translation.override("en"):
+        call_command("verify_results")
     assert capsys.readouterr().out == "2 frozen results verified: every digest matches its content.\n"
     ResultSnapshot.objects.filter(pk=frozen.pk).update(content=frozen.content.replace('"rank":1', '"rank":2', 1))
-    with pytest.raises(CommandError, match="1 of 2 frozen results do not verify"):
+    with pytest.raises(CommandError, match="1 of 2 frozen results do not verify"), translation.override("en"):
         call_command("verify_results")
     assert [p.snapshot_id for p in results_verify()] == [frozen.id]
 
