@@ -146,6 +146,8 @@ class StagePlan:
         self.metric_criteria = [c for c in criteria if c.kind == "metric"]
         self.judged_criteria = [c for c in criteria if c.kind == "judged"]
         self.weight_total = sum(scaled_weights.values())
+        # Σ w · 10^k: dividing the SQL total by it gives the metric part of the stage score in one step.
+        self.metric_divisor = Decimal(self.weight_total * 10**exponent) if self.weight_total else Decimal(1)
 
 
 def stage_plan(stage_kind, criteria):

@@ -100,7 +100,7 @@ class Ranking:
     def as_data(self):
         """Canonical JSON-able content (decimals as strings), e.g. for exports and frozen results."""
         return {
-            "edition": self.category.edition.year if hasattr(self.category, "edition") else None,
+            "edition": self.category.edition.year,
             "category": self.category.code,
             "round": self.round.key,
             "stage": self.stage.kind,
@@ -140,7 +140,10 @@ def category_criteria(category):
 
 
 def rank_group(category, round_, stage=None):
-    """Rank one ranking group at `stage` (default: the latest opened scored stage). See docs/scoring.md."""
+    """Rank one ranking group at `stage` (default: the latest opened scored stage). See docs/scoring.md.
+
+    Load `category` with its edition (select_related("edition")) to keep the query count at its minimum.
+    """
     stages = list(Stage.objects.filter(round=round_))
     if stage is None:
         stage = default_stage(stages)
@@ -228,15 +231,16 @@ def _stage_score(result, nomination_id, missing):
         for i, criterion in enumerate(plan.metric_criteria):
             if mask >> i & 1:
                 missing.append(MissingItem(plan.stage_kind, criterion.code))
+    if not plan.judged_criteria:
+        return Decimal(total) / plan.metric_divisor
     numerator = Decimal(total).scaleb(-plan.exponent)
-    if plan.judged_criteria:
-        judged = result.judged.get(nomination_id, {})
-        for criterion in plan.judged_criteria:
-            score = judged.get(criterion.id)
-            if score is None or score.score is None:
-                missing.append(MissingItem(plan.stage_kind, criterion.code))
-            else:
-                numerator += plan.scaled_weights[criterion.id] * score.score
+    judged = result.judged.get(nomination_id, {})
+    for criterion in plan.judged_criteria:
+        score = judged.get(criterion.id)
+        if score is None or score.score is None:
+            missing.append(MissingItem(plan.stage_kind, criterion.code))
+        else:
+            numerator += plan.scaled_weights[criterion.id] * score.score
     return numerator / plan.weight_total
 
 
@@ -268,21 +272,24 @@ def _assemble(category, round_, stage, computed, results, tie_breakers):
     rows = []
     with exact():
         for nomination_id, row in current.metric_rows.items():
-            ranking_row = RankingRow(nomination_id=nomination_id, nominee_code=row[2], nominee_name=row[3])
-            stage_values = {}
+            missing, disagreements, stage_values = [], [], {}
             for kind, result, has_judged in stage_plans:
-                stage_values[kind] = _stage_score(result, nomination_id, ranking_row.missing)
+                stage_values[kind] = _stage_score(result, nomination_id, missing)
                 if has_judged:
-                    for criterion in result.plan.judged_criteria:
-                        score = result.judged.get(nomination_id, {}).get(criterion.id)
+                    judged = result.judged.get(nomination_id)
+                    for criterion in result.plan.judged_criteria if judged else ():
+                        score = judged.get(criterion.id)
                         if score is not None and score.disagreement:
-                            ranking_row.disagreements.append((kind, criterion.code, score.spread))
-            if single is not None:
-                value = stage_values[single]
+                            disagreements.append((kind, criterion.code, score.spread))
+            if single is not None and len(stage_values) == 1:
+                rounded = round_score(stage_values[single])
+                stage_scores = {single: rounded}
             else:
-                value = sum((weight * stage_values[kind] for kind, weight in weighted_kinds), ZERO) / weight_total
-            ranking_row.round_score = round_score(value)
-            ranking_row.stage_scores = {kind: round_score(v) for kind, v in stage_values.items()}
+                value = stage_values[single] if single is not None else \
+                    sum((weight * stage_values[kind] for kind, weight in weighted_kinds), ZERO) / weight_total
+                rounded = round_score(value)
+                stage_scores = {kind: round_score(v) for kind, v in stage_values.items()}
+            keys = ()
             if tie_plan:
                 keys = []
                 for is_metric, result, where, unit in tie_plan:
@@ -295,8 +302,10 @@ def _assemble(category, round_, stage, computed, results, tie_breakers):
                         score = result.judged.get(nomination_id, {}).get(where)
                         keys.append(round_score(score.score) if score is not None and score.score is not None
                                     else ZERO)
-                ranking_row.tie_break = tuple(keys)
-            rows.append(ranking_row)
+                keys = tuple(keys)
+            rows.append(RankingRow(nomination_id=nomination_id, nominee_code=row[2], nominee_name=row[3],
+                                   round_score=rounded, stage_scores=stage_scores, missing=missing,
+                                   disagreements=disagreements, tie_break=keys))
 
     # Rule 8: by round score, then the tie-break criteria, descending; equal keys share a rank.
     # Rows of equal rank are listed by nominee code so that storage order never shows.
