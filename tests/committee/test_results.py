@@ -164,7 +164,7 @@ def test_frozen_result_exports_as_csv_and_xlsx(english, award, frozen):
                 for r in content["ranking"]["rows"]]
     response = english.get(reverse("committee-snapshot-export", args=[frozen.id, "csv"]))
     lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
-    assert lines[0] == ["Rank", "Code", "Nominee", "Round score", "Award", "Flags", "SHA-256 digest"]
+    assert lines[0] == ["Rank", "Code", "Nominee", "Round score", "Results", "Flags", "SHA-256 digest"]
     assert lines[1:] == expected
     response = english.get(reverse("committee-snapshot-export", args=[frozen.id, "xlsx"]))
     sheet = load_workbook(io.BytesIO(response.content)).active

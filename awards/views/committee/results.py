@@ -383,7 +383,7 @@ class SnapshotExportView(CommitteeMixin, View):
         snapshot = selectors.access_snapshot(request.user, snapshot_id)
         content = json.loads(snapshot.content)
         awards = content["category"]["awards_count"]
-        header = [_("Rank"), _("Code"), _("Nominee"), _("Round score"), _("Award"), _("Flags"), _("SHA-256 digest")]
+        header = [_("Rank"), _("Code"), _("Nominee"), _("Round score"), _("Results"), _("Flags"), _("SHA-256 digest")]
         rows = ([row["rank"], row["nominee"], row["name"], row["round_score"],
                  _("Winner %(rank)s") % {"rank": row["rank"]} if row["rank"] <= awards else "",
                  " ".join(row["flags"]), snapshot.digest] for row in content["ranking"]["rows"])
