@@ -219,3 +219,26 @@ def round_flags(round_, categories):
         ranking = rank_group(category, round_, stage)
         flagged += [(category, stage, row) for row in ranking.rows if row.flags]
     return flagged
+
+
+def published_summaries(edition):
+    """What the public page shows of each published result: [{snapshot, content: {category, round},
+    winners}]. A frozen result never changes, so its summary is cached under its digest and the (large)
+    content is read from the database only for results not summarised yet."""
+    import json
+
+    from django.core.cache import cache
+
+    snapshots = list(published_results(edition).defer("content"))
+    keys = {s.id: f"paritrana:result-summary:{s.digest}" for s in snapshots}
+    summaries = cache.get_many(list(keys.values()))
+    missing = [s.id for s in snapshots if keys[s.id] not in summaries]
+    if missing:
+        fresh = {}
+        for snapshot_id, text in ResultSnapshot.objects.filter(pk__in=missing).values_list("id", "content"):
+            content = json.loads(text)
+            fresh[keys[snapshot_id]] = {"content": {"category": content["category"], "round": content["round"]},
+                                        "winners": winners(content)}
+        cache.set_many(fresh, timeout=None)
+        summaries.update(fresh)
+    return [{"snapshot": s, **summaries[keys[s.id]]} for s in snapshots]

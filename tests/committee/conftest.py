@@ -58,6 +58,16 @@ def english(client):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """The public page caches result summaries by digest; every test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def english_messages():
     """Services and commands speak the active language; these tests read their English messages (the
     Indonesian catalogue is someone else's to fill in, so tests never assert it)."""

@@ -344,11 +344,7 @@ class PublicResultsView(TemplateView):
             edition = next((e for e in editions if e.year == year), None)
             if edition is None:
                 raise Http404
-        groups = []
-        if edition is not None:
-            for snapshot in selectors.published_results(edition):
-                content = json.loads(snapshot.content)
-                groups.append({"snapshot": snapshot, "content": content, "winners": selectors.winners(content)})
+        groups = selectors.published_summaries(edition) if edition is not None else []
         return super().get_context_data(editions=editions, edition=edition, groups=groups, **kwargs)
 
 
