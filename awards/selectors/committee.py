@@ -1,5 +1,6 @@
 """Reads for the committee workspace and the public results page, scoped to the user."""
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import CharField, Count, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 
 from .. import permissions
@@ -151,10 +152,27 @@ def winners(content):
 
 
 def audit_events(user):
-    """The audit trail the user may read, newest first (provincial committees: their own province's rows
-    are not separable from the rest without a join per object type, so only the national committee and
-    observers read it)."""
-    return AuditEvent.objects.select_related("actor").order_by("-at", "-id")
+    """The audit trail the user may read, newest first: everything for the national committee and
+    observers; for a provincial committee, the events on its own provincial round and on the stages,
+    nominations, assignments (with their scores) and results of that round."""
+    events = AuditEvent.objects.select_related("actor").order_by("-at", "-id")
+    role = permissions.role_of(user)
+    if role in (Role.COMMITTEE, Role.OBSERVER):
+        return events
+    if role != Role.PROVINCIAL_COMMITTEE:
+        return events.none()
+    rounds = Round.objects.filter(level=RoundLevel.PROVINCIAL, province_id=permissions.province_of(user))
+
+    def ids(queryset):
+        return queryset.annotate(key=Cast("id", CharField())).values("key")
+
+    return events.filter(
+        Q(object_type="awards.round", object_id__in=ids(rounds))
+        | Q(object_type="awards.stage", object_id__in=ids(Stage.objects.filter(round__in=rounds)))
+        | Q(object_type="awards.nomination", object_id__in=ids(Nomination.objects.filter(round__in=rounds)))
+        | Q(object_type="awards.assignment", object_id__in=ids(Assignment.objects.filter(stage__round__in=rounds)))
+        | Q(object_type="awards.resultsnapshot", object_id__in=ids(ResultSnapshot.objects.filter(round__in=rounds)))
+    )
 
 
 def round_nominations(round_):

@@ -55,8 +55,7 @@ def pages(award, snapshot):
         ("advancement", reverse("committee-advancement", args=[p.id, award.pemkab.id]), manage_provincial),
         ("progress", reverse("committee-progress", args=[p.id]), read_provincial),
         ("national progress", reverse("committee-progress", args=[n.id]), read_national),
-        ("audit", reverse("committee-audit"), {**everyone_reading, "provincial_committee": 403,
-                                                "other_province_committee": 403}),
+        ("audit", reverse("committee-audit"), everyone_reading),
     ]
 
 
@@ -130,3 +129,19 @@ def test_provincial_committee_may_not_touch_the_national_round(client, award):
     stage = award.national.stages.get(kind="screening")
     response = client.post(reverse("committee-stage-action", args=[award.national.id, stage.id, "close"]))
     assert response.status_code == 403
+
+
+def test_a_provincial_committee_reads_only_its_own_rounds_audit_trail(client, award):
+    from awards.services.stages import stage_open
+
+    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
+    stage_open(stage=award.national.stages.get(kind="screening"), acting_user=award.committee)
+    client.force_login(award.provincial_committee)
+    events = [row.record for row in client.get(reverse("committee-audit")).context["table"].page.object_list]
+    assert [(e.action, e.object_id) for e in events if e.action.startswith("stage_")] == [
+        ("stage_close", str(award.stages["assessment"].id))]
+    client.force_login(award.other_province_committee)
+    assert list(client.get(reverse("committee-audit")).context["table"].page.object_list) == []
+    client.force_login(award.observer)
+    events = [row.record for row in client.get(reverse("committee-audit")).context["table"].page.object_list]
+    assert [e.action for e in events][:2] == ["stage_open", "stage_close"]
