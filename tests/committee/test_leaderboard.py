@@ -54,3 +54,13 @@ def test_explanation_shows_every_criterion_and_reviewer(english, award):
     assert "penilai2: " in page and "penilai3: " in page
     missing = reverse("committee-explanation", args=[award.provincial.id, award.pemkab.id, 999999])
     assert english.get(missing).status_code == 404
+
+
+def test_exports_neutralise_spreadsheet_formulas(english, award):
+    from awards.models import Nominee
+
+    Nominee.objects.filter(code="18.72").update(name="=HYPERLINK(\"http://x\")")
+    english.force_login(award.committee)
+    url = reverse("committee-leaderboard-export", args=[award.provincial.id, award.pemkab.id, "csv"])
+    lines = list(csv.reader(io.StringIO(b"".join(english.get(url).streaming_content).decode("utf-8-sig"))))
+    assert [line[2] for line in lines if line[1] == "18.72"] == ["'=HYPERLINK(\"http://x\")"]

@@ -16,6 +16,7 @@ from django_tables2 import SingleTableMixin
 
 from ... import permissions
 from ...filters import AuditFilter, LeaderboardFilter
+from ...imports.tabular import neutralise
 from ...models import Stage, StageKind
 from ...scoring import ScoringError, default_stage, explain, rank_group
 from ...selectors import committee as selectors
@@ -157,6 +158,11 @@ class LeaderboardExportView(CommitteeMixin, GroupMixin, View):
         return xlsx_response(name, header, rows)
 
 
+def safe_cells(row):
+    """Names come from nominees' data: a cell a spreadsheet would run as a formula is written as text."""
+    return [neutralise(cell) if isinstance(cell, str) else cell for cell in row]
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -169,7 +175,7 @@ def csv_response(name, header, rows):
         yield "\ufeff"  # so that spreadsheet programs read UTF-8
         yield writer.writerow(header)
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow(safe_cells(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -183,7 +189,7 @@ def xlsx_response(name, header, rows):
     sheet = workbook.create_sheet(title=name[:31])
     sheet.append([str(h) for h in header])
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_cells(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(),
