@@ -269,26 +269,42 @@ def _assemble(category, round_, stage, computed, results, tie_breakers):
         else:
             tie_plan.append((False, results[criterion.stage_kind], criterion.id, None))
 
+    fast_divisor = 0
+    if len(stage_plans) == 1 and single == stage.kind and current.plan.criteria and not current.plan.judged_criteria:
+        fast_divisor = current.plan.weight_total * 10**current.plan.exponent
+        fast_criteria = current.plan.metric_criteria
+
     rows = []
     with exact():
         for nomination_id, row in current.metric_rows.items():
             missing, disagreements, stage_values = [], [], {}
-            for kind, result, has_judged in stage_plans:
-                stage_values[kind] = _stage_score(result, nomination_id, missing)
-                if has_judged:
-                    judged = result.judged.get(nomination_id)
-                    for criterion in result.plan.judged_criteria if judged else ():
-                        score = judged.get(criterion.id)
-                        if score is not None and score.disagreement:
-                            disagreements.append((kind, criterion.code, score.spread))
-            if single is not None and len(stage_values) == 1:
-                rounded = round_score(stage_values[single])
+            if fast_divisor:
+                # One metric-only stage: round half-up in integers, q = ⌊(2·10⁴·total + D) ÷ 2D⌋ with
+                # D = Σw·10ᵏ, the same number the Decimal path gives, without building Decimals per step.
+                total, mask = row[4], row[5]
+                if mask:
+                    for i, criterion in enumerate(fast_criteria):
+                        if mask >> i & 1:
+                            missing.append(MissingItem(single, criterion.code))
+                rounded = Decimal((20000 * int(total) + fast_divisor) // (2 * fast_divisor)).scaleb(-4)
                 stage_scores = {single: rounded}
             else:
-                value = stage_values[single] if single is not None else \
-                    sum((weight * stage_values[kind] for kind, weight in weighted_kinds), ZERO) / weight_total
-                rounded = round_score(value)
-                stage_scores = {kind: round_score(v) for kind, v in stage_values.items()}
+                for kind, result, has_judged in stage_plans:
+                    stage_values[kind] = _stage_score(result, nomination_id, missing)
+                    if has_judged:
+                        judged = result.judged.get(nomination_id)
+                        for criterion in result.plan.judged_criteria if judged else ():
+                            score = judged.get(criterion.id)
+                            if score is not None and score.disagreement:
+                                disagreements.append((kind, criterion.code, score.spread))
+                if single is not None and len(stage_values) == 1:
+                    rounded = round_score(stage_values[single])
+                    stage_scores = {single: rounded}
+                else:
+                    value = stage_values[single] if single is not None else \
+                        sum((weight * stage_values[kind] for kind, weight in weighted_kinds), ZERO) / weight_total
+                    rounded = round_score(value)
+                    stage_scores = {kind: round_score(v) for kind, v in stage_values.items()}
             keys = ()
             if tie_plan:
                 keys = []
