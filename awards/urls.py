@@ -48,6 +48,8 @@ urlpatterns = [
     path("panitia/babak/<int:round_id>/nominasi/", committee.NominationsView.as_view(), name="committee-nominations"),
     path("panitia/babak/<int:round_id>/nominasi/tambah/", committee.NominationAddView.as_view(),
          name="committee-nomination-add"),
+    path("panitia/babak/<int:round_id>/nominasi/impor/", committee.NominationImportView.as_view(),
+         name="committee-nomination-import"),
     path("panitia/babak/<int:round_id>/nominasi/seleksi/", committee.NominationScreenView.as_view(),
          name="committee-nomination-screen"),
     path("panitia/babak/<int:round_id>/nominasi/usulan/", committee.NominationProposalsView.as_view(),

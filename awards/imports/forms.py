@@ -1,4 +1,4 @@
-"""Forms of the committee's metrics page: the upload and the export choices."""
+"""Forms of the committee's import pages: the metrics upload and export choices, the nominations upload."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -29,3 +29,10 @@ class MetricsExportForm(forms.Form):
         if province_required:  # a provincial committee exports its own province only
             field.required = True
             field.empty_label = None
+
+
+class NominationsUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        help_text=_("Columns category, round and nominee: a category code, national or a province code, and the "
+                    "nominee's region code or employer number (NPP). One row per nomination."))

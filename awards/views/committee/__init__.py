@@ -1,6 +1,12 @@
 """The committee workspace under /panitia/ and the public results under /hasil/, one module per area."""
 from .advancement import AdvancementView
-from .nominations import NominationAddView, NominationProposalsView, NominationScreenView, NominationsView
+from .nominations import (
+    NominationAddView,
+    NominationImportView,
+    NominationProposalsView,
+    NominationScreenView,
+    NominationsView,
+)
 from .results import (
     AuditView,
     ChartsView,
@@ -24,6 +30,7 @@ __all__ = [
     "AdvancementView", "ChartsView", "SnapshotExportView",
     "AssignmentActionView", "AssignmentsView", "ProgressView",
     "AuditView", "ExplanationView", "FreezeView", "LeaderboardExportView", "LeaderboardView", "NominationAddView",
+    "NominationImportView",
     "NominationProposalsView", "NominationScreenView", "NominationsView", "OverviewView", "PublicResultsView",
     "RoundView", "SnapshotContentView", "SnapshotCorrectView", "SnapshotPublishView", "SnapshotView",
     "StageActionView",

@@ -1,4 +1,6 @@
-"""A round's nominations: the list, adding by hand, screening (one or many), proposals to confirm."""
+"""A round's nominations: the list, adding by hand or from a file, screening (one or many), proposals to confirm."""
+import tempfile
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,6 +11,8 @@ from django_tables2 import SingleTableMixin
 
 from ... import permissions
 from ...filters import NominationFilter
+from ...imports.forms import NominationsUploadForm
+from ...imports.nominations import nominations_import
 from ...models import Eligibility, Nomination, Nominee
 from ...selectors import committee as selectors
 from ...services import nominations as service
@@ -41,7 +45,8 @@ class NominationsView(CommitteeMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             round=self.round, categories=self.categories, eligibility_choices=Eligibility.choices,
-            can_manage=permissions.can_manage_round(self.request.user, self.round), **kwargs)
+            can_manage=permissions.can_manage_round(self.request.user, self.round),
+            upload_form=NominationsUploadForm(), **kwargs)
 
 
 def back_to_list(request, round_id):
@@ -117,4 +122,31 @@ class NominationProposalsView(CommitteeMixin, View):
             messages.error(request, str(error))
             return redirect(reverse("committee-proposals", args=[round_id]) + f"?category={category.id}")
         messages.success(request, _("%(count)s nominations added, pending screening.") % {"count": len(added)})
+        return redirect("committee-nominations", round_id)
+
+
+class NominationImportView(CommitteeMixin, View):
+    """Nominations from a CSV or XLSX file (docs/nominations-format.md) for the round's edition, all or
+    nothing; a file with problems is shown back with each problem's row, column and reason."""
+
+    template_name = "awards/committee/nominations_import.html"
+
+    def post(self, request, round_id):
+        round_ = selectors.access_round(request.user, round_id, manage=True)
+        form = NominationsUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"round": round_, "upload_form": form, "result": None},
+                          status=400)
+        uploaded = form.cleaned_data["file"]
+        with tempfile.NamedTemporaryFile(suffix=".upload") as handle:
+            for chunk in uploaded.chunks():
+                handle.write(chunk)
+            handle.flush()
+            result = nominations_import(path=handle.name, edition=round_.edition, acting_user=request.user,
+                                        filename=uploaded.name)
+        if not result.ok:
+            return render(request, self.template_name, {"round": round_, "upload_form": NominationsUploadForm(),
+                                                        "result": result, "filename": uploaded.name}, status=400)
+        messages.success(request, _("%(count)s nominations imported from %(file)s, pending screening.")
+                         % {"count": len(result.created), "file": uploaded.name})
         return redirect("committee-nominations", round_id)
