@@ -44,6 +44,7 @@ def pages(award, snapshot):
         ("snapshot", reverse("committee-snapshot", args=[snapshot.id]), read_provincial),
         ("snapshot content", reverse("committee-snapshot-content", args=[snapshot.id]), read_provincial),
         ("snapshot csv", reverse("committee-snapshot-export", args=[snapshot.id, "csv"]), read_provincial),
+        ("snapshot pdf", reverse("committee-snapshot-export", args=[snapshot.id, "pdf"]), read_provincial),
         ("stage close form", reverse("committee-stage-action", args=[p.id, stage.id, "reopen"]),
          manage_provincial),
         ("nominations", reverse("committee-nominations", args=[p.id]), read_provincial),

@@ -169,4 +169,4 @@ def test_frozen_result_exports_as_csv_and_xlsx(english, award, frozen):
     response = english.get(reverse("committee-snapshot-export", args=[frozen.id, "xlsx"]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [[("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(min_row=2, values_only=True)] == expected
-    assert english.get(reverse("committee-snapshot-export", args=[frozen.id, "pdf"])).status_code == 404
+    assert english.get(reverse("committee-snapshot-export", args=[frozen.id, "ods"])).status_code == 404

@@ -16,6 +16,7 @@ from django_tables2 import SingleTableMixin
 
 from ... import permissions
 from ...filters import AuditFilter, LeaderboardFilter
+from ...imports.results_pdf import annex_filename, result_annex_pdf
 from ...imports.tabular import neutralise
 from ...models import Stage, StageKind
 from ...scoring import ScoringError, default_stage, explain, rank_group
@@ -376,13 +377,19 @@ class ChartsView(CommitteeMixin, GroupMixin, TemplateView):
 
 
 class SnapshotExportView(CommitteeMixin, View):
-    """A frozen result as streamed CSV or XLSX: the rows exactly as frozen, with the digest on every row."""
+    """A frozen result as streamed CSV or XLSX (the rows exactly as frozen, with the digest on every row),
+    or as the PDF annex of its winners."""
 
     def get(self, request, snapshot_id, fmt):
-        if fmt not in ("csv", "xlsx"):
+        if fmt not in ("csv", "xlsx", "pdf"):
             raise Http404
         snapshot = selectors.access_snapshot(request.user, snapshot_id)
         content = json.loads(snapshot.content)
+        if fmt == "pdf":
+            response = HttpResponse(result_annex_pdf(snapshot=snapshot, content=content),
+                                    content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="{annex_filename(content, snapshot.digest)}"'
+            return response
         awards = content["category"]["awards_count"]
         header = [_("Rank"), _("Code"), _("Nominee"), _("Round score"), _("Results"), _("Flags"), _("SHA-256 digest")]
         rows = ([row["rank"], row["nominee"], row["name"], row["round_score"],
