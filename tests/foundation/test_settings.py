@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_production_check(extra_env):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL")}
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(DJANGO_SETTINGS_MODULE="paritrana.settings.production", **extra_env)
     return subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
@@ -21,7 +21,7 @@ def test_production_refuses_to_start_without_secret_key():
 
 
 def test_production_starts_with_secret_key():
-    result = run_production_check({"SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "paritrana.example"})
+    result = run_production_check({"SECRET_KEY": "k7Hq2vX9pL4mN8rT1wZ6yB3cF5gJ0sD2aE7uI9oP4lK8", "ALLOWED_HOSTS": "paritrana.example"})
     assert result.returncode == 0, result.stderr
 
 
