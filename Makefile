@@ -24,10 +24,10 @@ run: demo
 	$(PY) manage.py runserver $(HOST)
 
 test: setup
-	$(PY) -m pytest -m "not e2e"
+	$(PY) -m pytest -q -m "not e2e"
 
 e2e: setup
-	$(PY) -m pytest -m e2e tests/e2e
+	$(PY) -m pytest -q -m e2e tests/e2e
 
 lint: setup
 	$(VENV)/bin/ruff check .
