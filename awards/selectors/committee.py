@@ -9,6 +9,7 @@ from ..models import (
     AssignmentStatus,
     AuditEvent,
     Category,
+    Conflict,
     Edition,
     Eligibility,
     Nomination,
@@ -216,6 +217,13 @@ def reviewer_loads(round_):
     return [{"id": user_id, "username": username, "panel": panel,
              "stages": {kind: counts.get((user_id, kind), (0, 0)) for kind in ("assessment", "interview")}}
             for user_id, username, panel in members]
+
+
+def round_conflicts(round_):
+    """Conflicts of interest declared on the round's nominations, newest first, in one query."""
+    return list(Conflict.objects.filter(nomination__round=round_)
+                .select_related("reviewer", "nomination__nominee", "nomination__category")
+                .order_by("-declared_at", "-id"))
 
 
 def round_panels(round_):

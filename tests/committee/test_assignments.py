@@ -107,3 +107,19 @@ def test_progress_counts_submissions_and_links_flags(english, award):
     page = response.content.decode()
     first = response.context["flags"][0]
     assert reverse("committee-explanation", args=[award.provincial.id, first[0].id, first[2].nomination_id]) in page
+
+
+def test_committee_sees_a_declared_conflict_on_the_progress_page(english, award):
+    from awards.models import Assignment
+    from awards.services.reviews import assignment_declare_conflict
+
+    assignment = Assignment.objects.select_related("nomination__nominee").get(
+        reviewer__username="penilai1", nomination__nominee__code="18.72", stage__kind="assessment")
+    assignment_declare_conflict(assignment=assignment, reason="Saudara kandung bekerja di Pemkot Metro",
+                                acting_user=assignment.reviewer)
+    english.force_login(award.committee)
+    response = english.get(reverse("committee-progress", args=[award.provincial.id]))
+    conflicts = response.context["conflicts"]
+    assert [(c.reviewer.username, c.nomination.nominee.code, c.reason) for c in conflicts] == [
+        ("penilai1", "18.72", "Saudara kandung bekerja di Pemkot Metro")]
+    assert "Saudara kandung bekerja di Pemkot Metro" in response.content.decode()

@@ -45,7 +45,7 @@ PINNED = {
     "overview": 5, "round": 8, "leaderboard": 13, "leaderboard filtered": 13, "leaderboard csv": 12,
     "leaderboard xlsx": 12, "explanation": 12, "snapshot": 4, "audit": 5, "nominations": 7, "assignments": 9,
     # Progress ranks each of the round's categories for its flags: 8 categories here (the demo's 7 + 1).
-    "progress": 37, "advancement": 11, "charts": 12, "public results": 5, "public results again": 4,
+    "progress": 38, "advancement": 11, "charts": 12, "public results": 5, "public results again": 4,
 }
 
 

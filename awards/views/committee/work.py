@@ -74,4 +74,5 @@ class ProgressView(CommitteeMixin, TemplateView):
         round_ = selectors.access_round(self.request.user, self.kwargs["round_id"])
         categories = list(selectors.categories_of_round(round_))
         return super().get_context_data(round=round_, progress=selectors.round_progress(round_),
-                                        flags=selectors.round_flags(round_, categories), **kwargs)
+                                        flags=selectors.round_flags(round_, categories),
+                                        conflicts=selectors.round_conflicts(round_), **kwargs)
