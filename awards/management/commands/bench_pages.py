@@ -1,0 +1,102 @@
+"""Benchmark: time the committee's list pages and a large leaderboard on bench_ranking's synthetic edition."""
+import statistics
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+
+from ...models import AuditEvent, Category, Edition, Profile, Role, Round
+from ...scoring.bench import YEAR, BenchRefused, bench_build, bench_exists, bench_judged_group
+
+
+class Command(BaseCommand):
+    help = ("Request the committee's list pages (nominations, leaderboard, progress, audit) through Django's test "
+            "Client as a committee user on the data of bench_ranking --nominees N, RUNS times each, and print p50/p95 "
+            "and the query count per page; also the leaderboard of a category of 1,000 nominations × 9 reviewers × "
+            "6 judged criteria. What the command adds (user, audit rows, that category) is rolled back.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--nominees", type=int, default=50_000, help="N, the bench_ranking dataset size.")
+        parser.add_argument("--rebuild", action="store_true", help="Rebuild the dataset even if it exists for N.")
+        parser.add_argument("--runs", type=int, default=20, help="Timed requests per page.")
+        parser.add_argument("--audit-events", type=int, default=100_000,
+                            help="Audit rows added (and rolled back) so that the audit page has a trail to page.")
+
+    def handle(self, *args, nominees, rebuild=False, runs=20, audit_events=100_000, **options):
+        try:
+            if rebuild or not bench_exists(nominees):
+                self.stdout.write(f"building N={nominees} ...")
+                bench_build(nominees, log=self.stdout.write)
+        except BenchRefused as error:
+            raise CommandError(str(error)) from error
+        hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+        with override_settings(ALLOWED_HOSTS=hosts), transaction.atomic():
+            self.run(nominees, runs, audit_events)
+            transaction.set_rollback(True)
+
+    def run(self, nominees, runs, audit_events):
+        edition = Edition.objects.get(year=YEAR)
+        user = get_user_model().objects.create_user(username="bench-committee")
+        Profile.objects.create(user=user, role=Role.COMMITTEE)
+        AuditEvent.objects.bulk_create([
+            AuditEvent(actor=user, action="nomination_screen", object_type="awards.nomination", object_id=str(i),
+                       summary=f"bench {i}", changes={"eligibility": ["pending", "eligible"]})
+            for i in range(audit_events)], batch_size=5000)
+        judged_category, judged_round, judged_stage = bench_judged_group()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE awards_auditevent")
+        national = Round.objects.get(edition=edition, level="national")
+        largest = (Round.objects.filter(edition=edition, level="provincial").order_by("province_id")
+                   .first())
+        largest_category = (Category.objects.filter(edition=edition, nominations__round=largest)
+                            .exclude(pk=judged_category.pk).order_by("code").distinct().first())
+        client = Client()
+        client.force_login(user)
+        client.cookies["django_language"] = "en"
+        pages = [
+            ("nominations, national round", reverse("committee-nominations", args=[national.id])),
+            (f"nominations, provincial round {largest.province_id}",
+             reverse("committee-nominations", args=[largest.id])),
+            (f"nominations, provincial round {largest.province_id}, page 10",
+             reverse("committee-nominations", args=[largest.id]) + "?page=10"),
+            (f"nominations, provincial round {largest.province_id}, by name, search",
+             reverse("committee-nominations", args=[largest.id]) + "?sort=nominee&search=Bench"),
+            (f"leaderboard {largest_category.code}, round {largest.province_id}",
+             reverse("committee-leaderboard", args=[largest.id, largest_category.id])),
+            ("leaderboard 1,000 × 9 reviewers × 6 judged",
+             reverse("committee-leaderboard", args=[judged_round.id, judged_category.id])
+             + f"?tahap={judged_stage.id}"),
+            ("progress, national round", reverse("committee-progress", args=[national.id])),
+            (f"progress, provincial round {largest.province_id}", reverse("committee-progress", args=[largest.id])),
+            ("audit trail", reverse("committee-audit")),
+            ("audit trail, page 100", reverse("committee-audit") + "?page=100"),
+        ]
+        self.stdout.write(f"N={nominees} on {connection.vendor}; {runs} requests per page after one warm-up; "
+                          f"{audit_events} audit rows")
+        self.stdout.write(f"{'page':<58} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'rows':>6}")
+        for name, url in pages:
+            response = client.get(url)  # warm-up (and the status check)
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+            timings = []
+            for _run in range(runs):
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    timings.append((time.perf_counter() - started) * 1000)
+            rows = response.content.count(b"<tr") - response.content.count(b"<thead")
+            self.stdout.write(f"{name:<58} {statistics.median(timings):>8.1f} {percentile(timings, 95):>8.1f} "
+                              f"{len(queries):>8} {rows:>6}")
+
+
+def percentile(values, percent):
+    """The nearest-rank percentile (of 20 values, the 95th is the 19th smallest)."""
+    ordered = sorted(values)
+    rank = max(1, -(-percent * len(ordered) // 100))
+    return ordered[rank - 1]
