@@ -48,3 +48,24 @@ def require(allowed):
     """Raise PermissionDenied (403) unless `allowed` is true; for views and services."""
     if not allowed:
         raise PermissionDenied
+
+
+def command_actor(username, *, allowed=is_committee):
+    """The user a management command acts for (`--by USERNAME`), checked against `allowed`.
+
+    Commands run on the server by its operator; naming the committee member they act for puts that
+    member's role to the test and their name in the audit trail. No name: the operator acts alone.
+    """
+    from django.contrib.auth import get_user_model
+    from django.core.management.base import CommandError
+    from django.utils.translation import gettext as _
+
+    if not username:
+        return None
+    user = get_user_model().objects.select_related("profile").filter(username=username).first()
+    if user is None:
+        raise CommandError(_("There is no user %(username)r.") % {"username": username})
+    if not allowed(user):
+        raise CommandError(_("%(username)s is not a member of the national committee and may not do this.")
+                           % {"username": username})
+    return user

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from ...imports.metrics_import import metrics_import
+from ...permissions import command_actor
 
 
 class Command(BaseCommand):
@@ -24,13 +25,16 @@ class Command(BaseCommand):
         parser.add_argument("--problems-csv", help="Where to write the problems (default: FILE.problems.csv).")
         parser.add_argument("--language", choices=["id", "en"], help="Language of the messages (default: id).")
         parser.add_argument("--no-progress", action="store_true", help="Do not show a progress bar.")
+        parser.add_argument("--by", metavar="USERNAME",
+                            help="The national committee member importing (checked; recorded in the audit trail).")
 
     def handle(self, *args, file, year, indonesian_numbers=False, dry_run=False, problems_csv=None, language=None,
-               no_progress=False, verbosity=1, **options):
+               no_progress=False, verbosity=1, by=None, **options):
         with translation.override(language or translation.get_language() or "id"):
-            self.run(Path(file), year, indonesian_numbers, dry_run, problems_csv, no_progress or verbosity == 0)
+            actor = command_actor(by)
+            self.run(Path(file), year, indonesian_numbers, dry_run, problems_csv, no_progress or verbosity == 0, actor)
 
-    def run(self, path, year, indonesian_numbers, dry_run, problems_csv, quiet):
+    def run(self, path, year, indonesian_numbers, dry_run, problems_csv, quiet, actor=None):
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
         if not 2000 <= year <= 2100:
@@ -44,7 +48,7 @@ class Command(BaseCommand):
 
         try:
             result = metrics_import(path=path, year=year, indonesian_numbers=indonesian_numbers, dry_run=dry_run,
-                                    progress=progress, problems_path=problems_path)
+                                    progress=progress, problems_path=problems_path, acting_user=actor)
         finally:
             bar.close()
         if not result.ok:

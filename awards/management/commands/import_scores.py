@@ -1,10 +1,10 @@
 """Import judged scores typed in from paper jury sheets (docs/score-sheet-format.md), all-or-nothing."""
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from ...permissions import command_actor
 from ...scoring.score_sheet import ScoreSheetError, scores_import
 
 
@@ -18,11 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--by", metavar="USERNAME", help="Who typed the sheets in (recorded in the audit trail).")
 
     def handle(self, *args, file, overwrite_submitted=False, by=None, **options):
-        actor = None
-        if by:
-            actor = get_user_model().objects.filter(username=by).first()
-            if actor is None:
-                raise CommandError(_("There is no user %(username)r.") % {"username": by})
+        actor = command_actor(by)
         try:
             text = Path(file).read_text(encoding="utf-8-sig")
         except OSError as error:

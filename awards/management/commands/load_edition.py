@@ -2,10 +2,10 @@
 import json
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from ...permissions import command_actor
 from ...scoring.edition_file import EditionFileError, edition_load
 
 
@@ -19,11 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--by", metavar="USERNAME", help="Who is loading it (recorded in the audit trail).")
 
     def handle(self, *args, file, update=False, by=None, **options):
-        actor = None
-        if by:
-            actor = get_user_model().objects.filter(username=by).first()
-            if actor is None:
-                raise CommandError(_("There is no user %(username)r.") % {"username": by})
+        actor = command_actor(by)
         try:
             data = json.loads(Path(file).read_text(encoding="utf-8-sig"))
         except OSError as error:
