@@ -232,7 +232,9 @@ def round_panels(round_):
 
 def round_flags(round_, categories):
     """Every flagged row (incomplete, disagreement, tie at a boundary) of each category's live ranking at
-    its default stage: [(category, stage, RankingRow)]. A fixed number of queries per category."""
+    its default stage: [(category, stage, RankingRow)]. A fixed number of queries per category that has an
+    eligible nomination (`eligible_count`, from categories_of_round); a category without one would rank
+    nothing, so it costs no query."""
     from ..scoring import ScoringError, default_stage, rank_group
 
     stages = list(Stage.objects.filter(round=round_))
@@ -242,6 +244,8 @@ def round_flags(round_, categories):
     except ScoringError:
         return flagged
     for category in categories:
+        if getattr(category, "eligible_count", None) == 0:
+            continue
         ranking = rank_group(category, round_, stage)
         flagged += [(category, stage, row) for row in ranking.rows if row.flags]
     return flagged

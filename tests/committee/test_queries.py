@@ -70,3 +70,19 @@ def test_leaderboard_shows_every_row_up_to_a_page(client, award):
     response = client.get(reverse("committee-leaderboard", args=[award.provincial.id, category.id]))
     table = response.context["table"]
     assert [row.record["rank"] for row in table.page.object_list] == list(range(1, 51))
+
+
+def test_progress_does_not_rank_categories_without_eligible_nominations(client, award):
+    from awards.models import Category, Nomination, Nominee
+
+    client.force_login(award.committee)
+    url = reverse("committee-progress", args=[award.provincial.id])
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    empty = Category.objects.create(edition=award.edition, code="kosong", name_id="Kosong", name_en="Empty",
+                                    nominee_kind="regency_government", position=98)
+    Nomination.objects.create(round=award.provincial, category=empty, nominee=Nominee.objects.get(code="18.03"),
+                              eligibility="ineligible", eligibility_reason="Dokumen tidak lengkap")
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(url)
+    assert (response.status_code, len(after)) == (200, len(before))
