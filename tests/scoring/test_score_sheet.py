@@ -150,7 +150,10 @@ def test_a_closed_stage_refuses_scores(setup):
     assert error.value.errors == ["row 2, column stage: the assessment stage is closed; reopen it before importing scores"]
 
 
-def test_import_scores_command(setup, tmp_path):
+def test_import_scores_command(setup, tmp_path, make_user):
+    from awards.models import AuditEvent, Role
+
+    make_user("ketua", Role.COMMITTEE)
     path = tmp_path / "sheet.csv"
     path.write_text(sheet("rina,18.71,vision,7,yes", "rina,18.71,practice,80,yes"), encoding="utf-8")
     out = StringIO()
@@ -163,5 +166,8 @@ def test_import_scores_command(setup, tmp_path):
     assert str(error.value) == (f"Nothing was imported. Fix these problems in {path}:\n"
                                 "  - row 2: rina already submitted the interview scores of nominee 18.71; "
                                 "pass --overwrite-submitted to replace them (the change is audited)")
-    call_command("import_scores", str(path), "--overwrite-submitted", "--by", "rina", stdout=StringIO())
+    with pytest.raises(CommandError, match="rina is not a member of the national committee"):
+        call_command("import_scores", str(path), "--overwrite-submitted", "--by", "rina", stdout=StringIO())
+    call_command("import_scores", str(path), "--overwrite-submitted", "--by", "ketua", stdout=StringIO())
     assert Score.objects.get(criterion__code="vision").value == D(8)
+    assert AuditEvent.objects.filter(actor__username="ketua").exists()
