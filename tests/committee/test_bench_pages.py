@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_bench_pages_times_every_page_with_a_query_count_independent_of_the_page(capsys):
     from awards.models import AuditEvent, Edition
 
