@@ -51,7 +51,8 @@ def sign_in(page):
         page.goto("/masuk/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.click("button[type=submit].primary")
-        page.wait_for_url("**/")
+        with page.expect_navigation():
+            page.click("button[type=submit].primary")
+        assert "/masuk/" not in page.url, "sign-in failed"
 
     return sign_in

@@ -24,8 +24,8 @@ def test_committee_freezes_and_publishes_and_the_public_sees_the_winners(page, e
     page.wait_for_url("**/panitia/hasil/*/")
     snapshot = ResultSnapshot.objects.get()
     assert page.locator("#digest").inner_text() == snapshot.digest == content_digest(snapshot.content)
-    page.locator("#publish").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#publish").click()
     assert page.locator("#status").inner_text().startswith("Published")
 
     ranking = rank_group(snapshot.category, snapshot.round, snapshot.stage)
@@ -39,8 +39,8 @@ def test_committee_freezes_and_publishes_and_the_public_sees_the_winners(page, e
     items = section.locator("ol.winners li")
     assert [text.split(" — ", 1)[1] for text in items.all_inner_texts()] == winners
     public.select_option("#lang-select", "en")
-    public.click(".lang-switch button")
-    public.wait_for_load_state()
+    with public.expect_navigation():
+        public.click(".lang-switch button")
     section = public.locator("section.result[data-category=pemkab]")
     assert section.locator("h2").inner_text().startswith("Regency/City Government")
     assert section.locator("ol.winners li").first.inner_text() == f"Winner 1 — {winners[0]}"

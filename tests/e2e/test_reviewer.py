@@ -1,4 +1,6 @@
 """A demo reviewer scores an assignment in the browser: draft, confirm, submit; another reviewer gets a 404."""
+from playwright.sync_api import expect
+
 from awards.models import Assignment, AssignmentStatus, Score
 
 
@@ -17,24 +19,24 @@ def test_reviewer_saves_a_draft_then_submits(page, e2e_demo, sign_in):
     # Keyboard only: type a value with the Indonesian decimal comma and press Enter to save a draft.
     page.focus("#id_score-komitmen")
     page.keyboard.type("82,5")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    assert page.locator("#assignment-status").get_attribute("class") == "status status-draft"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("#assignment-status")).to_have_class("status status-draft")
     assert page.input_value("#id_score-komitmen") == "82,5"
     # An out-of-scale value comes back with the reason and what was typed.
     page.fill("#id_score-inovasi", "12")
     page.fill("#id_note-inovasi", "Program digital")
     page.click("#submit-scores")
-    assert page.locator("#id_score-inovasi_error").is_visible()
-    assert page.evaluate("document.activeElement.id") == "id_score-inovasi"
+    expect(page.locator("#id_score-inovasi_error")).to_be_visible()
+    expect(page.locator("#id_score-inovasi")).to_be_focused()
     assert (page.input_value("#id_score-inovasi"), page.input_value("#id_note-inovasi")) == ("12", "Program digital")
     page.fill("#id_score-inovasi", "8")
     page.click("#submit-scores")
-    assert page.locator("#confirm-panel").is_visible()
-    assert page.evaluate("document.activeElement.id") == "confirm-submit"
-    page.click("#confirm-submit")
-    page.wait_for_load_state()
-    assert page.locator("#assignment-status").get_attribute("class") == "status status-submitted"
+    expect(page.locator("#confirm-panel")).to_be_visible()
+    expect(page.locator("#confirm-submit")).to_be_focused()
+    with page.expect_navigation():
+        page.click("#confirm-submit")
+    expect(page.locator("#assignment-status")).to_have_class("status status-submitted")
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.SUBMITTED
     assert dict(Score.objects.filter(assignment=assignment).values_list("criterion__code", "value")) == {
@@ -101,8 +103,8 @@ def test_typing_survives_a_dropped_connection(page, e2e_demo, sign_in):
     assert page.locator("#draft-restored").is_visible()
     assert Score.objects.filter(assignment=assignment).count() == 0
     # Once saved, the page after the redirect drops the browser's copy and shows what the server has.
-    page.click("#save-draft")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#save-draft")
     assert page.evaluate(f"window.localStorage.getItem('paritrana-scores-{assignment.pk}')") is None
     page.goto(url)
     assert page.locator("#draft-restored").is_hidden()
