@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from ..models import BusinessSize, MetricDefinition, MetricUnit, MetricValue, Nominee, NomineeKind, Region, Sector
 from ..services.audit import audit_record
 from .numbers import format_decimal, parse_decimal
-from .tabular import UnreadableFile, open_table, unneutralise
+from .tabular import Problem, UnreadableFile, open_table, unneutralise
 
 NOMINEE_COLUMNS = ("nominee_code", "nominee_kind", "nominee_name", "region_code")
 BUSINESS_COLUMNS = ("size", "sector")
@@ -43,15 +43,6 @@ MAX_VALUE = Decimal(10) ** 16  # Decimal(20, 4)
 NAME_MAX = Nominee._meta.get_field("name").max_length
 CODE_MAX = Nominee._meta.get_field("code").max_length
 INSERT_NOMINEE_COLUMNS = ("code", "kind", "name", "region_id", "province_id", "employer_number", "size", "sector")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why one cell (or the whole row, or the file) cannot be imported; row 1 is the header."""
-
-    row: int
-    column: str
-    message: str
 
 
 @dataclass

@@ -17,20 +17,11 @@ from .. import permissions
 from ..models import Category, Nomination, Nominee, Round, RoundLevel, Stage, StageKind, StageStatus
 from ..services import nominations as nomination_service
 from ..services.audit import audit_record
-from .tabular import UnreadableFile, open_table, unneutralise
+from .tabular import Problem, UnreadableFile, open_table, unneutralise
 
 COLUMNS = ("category", "round", "nominee")
 PROBLEMS_KEPT = 1000
 LOOKUP_CHUNK = 500  # codes per IN (...) lookup, well under SQLite's variable limit
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why one row (or the file: row 1, the header) cannot be imported, and in which column."""
-
-    row: int
-    column: str
-    message: str
 
 
 @dataclass

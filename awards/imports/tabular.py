@@ -182,3 +182,21 @@ def write_csv(path, rows, *, header=None):
             writer.writerow(header)
         writer.writerows(rows)
     os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why one cell, one row or the whole file (row 1, the header) cannot be imported."""
+
+    row: int
+    column: str
+    message: str
+
+
+def problem_lines(result):
+    """The problems of an import result as lines for a terminal, with a closing line when some were cut."""
+    for problem in result.problems:
+        yield str(_("row %(row)s, column %(column)s: %(message)s") % {
+            "row": problem.row, "column": problem.column or "-", "message": problem.message})
+    if result.problems_truncated:
+        yield str(_("… and %(count)s more problems.") % {"count": result.problem_count - len(result.problems)})

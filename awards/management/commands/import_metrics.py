@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from ...imports.metrics_import import metrics_import
+from ...imports.tabular import problem_lines
 from ...permissions import command_actor
 
 
@@ -52,12 +53,8 @@ class Command(BaseCommand):
         finally:
             bar.close()
         if not result.ok:
-            for problem in result.problems:
-                self.stderr.write(_("row %(row)s, column %(column)s: %(message)s") % {
-                    "row": problem.row, "column": problem.column or "-", "message": problem.message})
-            if result.problems_truncated:
-                self.stderr.write(_("… and %(count)s more problems.") % {
-                    "count": result.problem_count - len(result.problems)})
+            for line in problem_lines(result):
+                self.stderr.write(line)
             raise CommandError(_(
                 "%(count)s problems in %(file)s; nothing was imported. The full list is in %(problems)s."
             ) % {"count": result.problem_count, "file": path.name, "problems": problems_path})

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ...imports.nominations import nominations_import
+from ...imports.tabular import problem_lines
 from ...models import Edition
 
 
@@ -42,12 +43,8 @@ class Command(BaseCommand):
             raise CommandError(_("%(username)s is not a committee member and may not add nominations.")
                                % {"username": username}) from error
         if not result.ok:
-            for problem in result.problems:
-                self.stderr.write(_("row %(row)s, column %(column)s: %(message)s") % {
-                    "row": problem.row, "column": problem.column or "-", "message": problem.message})
-            if result.problems_truncated:
-                self.stderr.write(_("… and %(count)s more problems.") % {
-                    "count": result.problem_count - len(result.problems)})
+            for line in problem_lines(result):
+                self.stderr.write(line)
             raise CommandError(_("%(count)s problems in %(file)s; nothing was imported.")
                                % {"count": result.problem_count, "file": path.name})
         rounds = ", ".join(f"{round_.key}: {count}" for round_, count in result.per_round())
