@@ -309,8 +309,7 @@ def _users():
     return users
 
 
-def _set_metrics(nominee, values):
-    definitions = {d.code: d for d in MetricDefinition.objects.all()}
+def _set_metrics(nominee, values, definitions):
     # Totals first, so that the database's "not above its total" check always has its bound.
     for code in sorted(values, key=lambda c: definitions[c].not_above_id is not None):
         MetricValue.objects.update_or_create(
@@ -319,6 +318,7 @@ def _set_metrics(nominee, values):
 
 
 def _nominees():
+    definitions = {d.code: d for d in MetricDefinition.objects.all()}
     regions = {r.code: r for r in Region.objects.filter(province_id=PROVINCE, level__lte=2)}
     province = Region.objects.get(code=PROVINCE)
     nominees = {}
@@ -329,7 +329,7 @@ def _nominees():
             code=code, defaults={"kind": NomineeKind.REGENCY_GOVERNMENT, "name": f"Pemerintah {region.name}",
                                  "region": region, "province": province},
         )
-        _set_metrics(nominee, values)
+        _set_metrics(nominee, values, definitions)
         nominees[code] = nominee
     totals = {m: sum(v[m] for v in metrics.values()) for m in next(iter(metrics.values())) if m not in (
         "coverage_target_pct", "has_regulation")}
@@ -338,7 +338,7 @@ def _nominees():
         code=PROVINCE, defaults={"kind": NomineeKind.PROVINCE_GOVERNMENT, "name": f"Pemerintah Provinsi {province.name}",
                                  "region": province, "province": province},
     )
-    _set_metrics(nominee, totals)
+    _set_metrics(nominee, totals, definitions)
     nominees[PROVINCE] = nominee
     for row in DEMO_BUSINESSES:
         (npp, name, kind, size, sector, regency, employees, registered, programs, wages, months, daily,
@@ -352,7 +352,7 @@ def _nominees():
             "wages_reported_pct": wages, "contributions_on_time_months": months, "daily_workers_total": daily,
             "daily_workers_registered": daily_reg, "vendors_total": vendors, "vendors_registered": vendors_reg,
             "csr_vulnerable_protected": csr,
-        })
+        }, definitions)
         nominees[npp] = nominee
     villages = {r.code: r for r in Region.objects.filter(code__in=[v[0] for v in DEMO_VILLAGES])}
     for code, officials, officials_p, cadres, cadres_p, vulnerable, vulnerable_p, regulation in DEMO_VILLAGES:
@@ -367,7 +367,7 @@ def _nominees():
             "village_cadres_total": cadres, "village_cadres_protected": cadres_p,
             "vulnerable_workers_total": vulnerable, "vulnerable_workers_protected": vulnerable_p,
             "has_regulation": regulation,
-        })
+        }, definitions)
         nominees[code] = nominee
     return nominees
 
