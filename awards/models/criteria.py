@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .bilingual import in_active_language
+
 
 class CriterionKind(models.TextChoices):
     METRIC = "metric", _("Metric (from the data)")
@@ -96,12 +98,8 @@ class Criterion(models.Model):
 
     @property
     def name(self):
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+        return in_active_language(self.name_id, self.name_en)
 
     @property
     def guidance(self):
-        from django.utils.translation import get_language
-
-        return self.guidance_en if (get_language() or "id").startswith("en") else self.guidance_id
+        return in_active_language(self.guidance_id, self.guidance_en)

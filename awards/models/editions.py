@@ -2,6 +2,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .bilingual import in_active_language
 from .nominees import BusinessSize, NomineeKind, Sector
 
 
@@ -95,9 +96,7 @@ class Category(models.Model):
 
     @property
     def name(self):
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+        return in_active_language(self.name_id, self.name_en)
 
 
 class StageKind(models.TextChoices):

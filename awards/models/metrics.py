@@ -2,6 +2,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .bilingual import in_active_language
+
 
 class MetricUnit(models.TextChoices):
     COUNT = "count", _("count")
@@ -45,9 +47,7 @@ class MetricDefinition(models.Model):
 
     @property
     def label(self):
-        from django.utils.translation import get_language
-
-        return self.label_en if (get_language() or "id").startswith("en") else self.label_id
+        return in_active_language(self.label_id, self.label_en)
 
 
 class MetricValue(models.Model):

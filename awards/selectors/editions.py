@@ -5,9 +5,8 @@ from ..models import Edition
 
 
 def editions_overview():
-    """Editions with their number of categories, rounds and nominations, newest first."""
+    """Editions with their number of categories and provincial rounds, newest first."""
     return Edition.objects.annotate(
         category_count=Count("categories", distinct=True),
-        round_count=Count("rounds", distinct=True),
         provincial_round_count=Count("rounds", filter=Q(rounds__level="provincial"), distinct=True),
     ).order_by("-year")
