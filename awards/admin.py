@@ -5,7 +5,10 @@ offered as a dropdown: foreign keys to them use autocomplete or raw ids, and lis
 choices or small tables.
 """
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+
+from .imports.numbers import format_decimal
 
 from . import models
 
@@ -36,6 +39,26 @@ class NomineeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["region", "province"]
     list_select_related = ["region", "province"]
     show_full_result_count = False
+    readonly_fields = ["reported_metrics"]
+
+    @admin.display(description=_("reported metrics"))
+    def reported_metrics(self, nominee):
+        """The nominee's metric values, newest year first (they are changed by the metrics import)."""
+        rows = [
+            (year, metric.code, metric.label, format_decimal(value))
+            for year, metric, value in (
+                (v.year, v.metric, v.value)
+                for v in nominee.metric_values.select_related("metric").order_by("-year", "metric__position")
+            )
+        ] if nominee.pk else []
+        if not rows:
+            return _("none")
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("year"), _("metric"), _("value"),
+            format_html_join("", "<tr><td>{}</td><td title=\"{}\">{}</td><td>{}</td></tr>",
+                             ((year, code, label, value) for year, code, label, value in rows)),
+        )
 
 
 @admin.register(models.MetricDefinition)
@@ -44,16 +67,6 @@ class MetricDefinitionAdmin(admin.ModelAdmin):
     list_filter = ["unit"]
     search_fields = ["code", "label_id", "label_en"]
     list_select_related = ["not_above"]
-
-
-@admin.register(models.MetricValue)
-class MetricValueAdmin(admin.ModelAdmin):
-    list_display = ["nominee", "year", "metric", "value"]
-    list_filter = ["year", "metric"]
-    search_fields = ["nominee__code", "nominee__name"]
-    autocomplete_fields = ["nominee"]
-    list_select_related = ["nominee", "metric"]
-    show_full_result_count = False
 
 
 class RoundInline(admin.TabularInline):

@@ -395,12 +395,12 @@ class MetricImport:
         npp_holders = dict(
             Nominee.objects.filter(employer_number__in=new_employer_codes).values_list("employer_number", "code")
         ) if new_employer_codes else {}
-        stored = {}  # nominee id -> {metric id: (value id, value)}
+        stored = {}  # nominee id -> {metric id: value}
         if existing:
-            for value_id, nominee_id, metric_id, value in MetricValue.objects.filter(
+            for nominee_id, metric_id, value in MetricValue.objects.filter(
                 year=self.year, nominee_id__in=[n[0] for n in existing.values()]
-            ).values_list("id", "nominee_id", "metric_id", "value"):
-                stored.setdefault(nominee_id, {})[metric_id] = (value_id, value)
+            ).values_list("nominee_id", "metric_id", "value"):
+                stored.setdefault(nominee_id, {})[metric_id] = value
 
         updates, inserts, value_deletes, value_inserts = [], [], [], []
         for row in rows:
@@ -459,7 +459,7 @@ class MetricImport:
             if metric.not_above in row.values:
                 bound, stored = row.values[metric.not_above], False
             else:
-                bound, stored = (old_values[metric.not_above][1] if metric.not_above in old_values else None), True
+                bound, stored = old_values.get(metric.not_above), True
             if bound is not None and value > bound:
                 total = self.metric_by_id[metric.not_above]
                 params = {"metric": metric.code, "value": format_decimal(value), "total": total.code,
@@ -497,16 +497,16 @@ class MetricImport:
                 result.values_new += 1
             elif value is None:
                 result.values_removed += 1
-                value_deletes.append(old[0])
-            elif old[1] == value:
+                value_deletes.append((before[0], metric_id))
+            elif old == value:
                 result.values_unchanged += 1
                 continue
             else:
                 result.values_changed += 1
-                value_deletes.append(old[0])
+                value_deletes.append((before[0], metric_id))
             values_changed += 1
             if before is not None:
-                fields.append((self.metric_by_id[metric_id].code, format_decimal(old[1]) if old else "",
+                fields.append((self.metric_by_id[metric_id].code, format_decimal(old) if old is not None else "",
                                format_decimal(value)))
             if value is not None:
                 # Ordered later by (row, depth): a total is inserted before its parts.
@@ -543,9 +543,10 @@ class MetricImport:
                 cursor.execute(
                     f"SELECT code, id FROM awards_nominee WHERE code IN ({', '.join([mark] * len(codes))})", codes)
                 ids = dict(cursor.fetchall())
-            for start in range(0, len(value_deletes), 5000):
-                batch = value_deletes[start:start + 5000]
-                cursor.execute(f"DELETE FROM awards_metricvalue WHERE id IN ({', '.join([mark] * len(batch))})", batch)
+            if value_deletes:
+                cursor.executemany(
+                    f"DELETE FROM awards_metricvalue WHERE nominee_id = {mark} AND year = {mark} AND metric_id = {mark}",
+                    [(nominee_id, self.year, metric_id) for nominee_id, metric_id in value_deletes])
             if value_inserts:
                 year = self.year
                 rows = [(nominee_id or ids[code], year, metric_id, value, depth)

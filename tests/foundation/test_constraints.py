@@ -68,6 +68,36 @@ def test_bound_applies_only_within_the_same_year(metro):
     assert MetricValue.objects.count() == 2
 
 
+def raw(sql, params=()):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_a_value_must_name_an_existing_nominee_and_metric(metro):
+    """The references are checked by triggers (migration 0005), not by foreign keys: still refused."""
+    missing = Nominee.objects.order_by("-id").values_list("id", flat=True).first() + 1000
+    workers_total = metric("workers_total").id
+    insert = "INSERT INTO awards_metricvalue (nominee_id, year, metric_id, value) VALUES (%s, 2025, %s, 1)"
+    refused(raw, insert, [missing, workers_total])
+    refused(raw, insert, [metro.id, 99999])
+    put(metro, "workers_total", "10")
+    refused(raw, "UPDATE awards_metricvalue SET nominee_id = %s WHERE nominee_id = %s", [missing, metro.id])
+    assert MetricValue.objects.get(nominee=metro).value == Decimal("10")
+
+
+def test_a_nominee_or_metric_with_values_cannot_be_removed_behind_the_orm(metro):
+    put(metro, "workers_total", "10")
+    refused(raw, "DELETE FROM awards_nominee WHERE id = %s", [metro.id])
+    refused(raw, "DELETE FROM awards_metricdefinition WHERE code = 'workers_total'")
+    refused(raw, "UPDATE awards_nominee SET id = id + 100000 WHERE id = %s", [metro.id])
+    assert MetricValue.objects.filter(nominee=metro).count() == 1
+    # The ORM's CASCADE removes the values first, which the database accepts.
+    metro.delete()
+    assert MetricValue.objects.count() == 0
+
+
 def test_percentage_outside_0_100_is_refused(metro):
     refused(put, metro, "coverage_target_pct", "100.5")
     refused(put, metro, "workers_total", "-1")
