@@ -1,20 +1,26 @@
 """The protection-metrics export: one edition year, optionally one kind and one province, as CSV or XLSX.
 
-Rows are read in keyset pages of nominees (two queries a page), so memory stays constant whatever
-the size; the columns are those the importer reads, so an export imports back unchanged.
+One query, read through a server-side cursor (PostgreSQL) or SQLite's own cursor in blocks of FETCH
+rows, so memory stays constant whatever the size: each nominee's row carries its values of the year
+aggregated into one text (`metric_id=value,…`), already in plain number form. The columns are those
+the importer reads, so an export imports back unchanged.
 """
 import tempfile
 from dataclasses import dataclass
+from decimal import Context, Decimal
 
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
 
 from .. import permissions
-from ..models import MetricDefinition, MetricValue, Nominee, Region, Role
-from .numbers import decimal_for_xlsx, format_decimal
+from ..models import MetricDefinition, Region, Role
+from .numbers import format_decimal
 from .tabular import CsvStreamWriter, neutralise
 
 NOMINEE_HEADER = ["nominee_code", "nominee_kind", "nominee_name", "region_code", "size", "sector"]
-PAGE = 2000
+FETCH = 2000  # rows per round trip of the export's query
+QUANTUM = Decimal("0.0001")
+DECIMAL_CONTEXT = Context(prec=20)  # the column is numeric(20, 4)
+SQLITE_DIGITS = Context(prec=15)  # what Django reads of an SQLite value
 
 
 @dataclass(frozen=True)
@@ -47,55 +53,116 @@ def export_metrics(spec):
     return [(m[0], m[1]) for m in metrics]
 
 
-def export_nominees(spec):
-    """Nominees with at least one value in the year, filtered by kind and province, by code."""
-    nominees = Nominee.objects.filter(
-        Exists(MetricValue.objects.filter(nominee=OuterRef("pk"), year=spec.year))
-    )
-    if spec.kind:
-        nominees = nominees.filter(kind=spec.kind)
-    if spec.province:
-        nominees = nominees.filter(province_id=spec.province)
-    return nominees
-
-
 def export_header(spec):
     return NOMINEE_HEADER + [code for _id, code in export_metrics(spec)]
 
 
+def export_query(spec):
+    """The export's SQL and parameters: nominees by code, each with `metric_id=value,…` of the year (or NULL).
+
+    The kind and province filters are written `column || '' = %s` so that neither engine uses their
+    index: walking the code index and filtering streams rows in order from the first one, where the
+    province index would have to sort a whole province before the first row (seconds at 100,000).
+    Nominees without a value that year come back with NULL values and are skipped by the caller.
+    """
+    if connection.vendor == "postgresql":
+        # trim_scale: 24.5000 -> 24.5, 120.0000 -> 120 (the text format_decimal gives).
+        pairs = "string_agg(v.metric_id || '=' || trim_scale(v.value), ',')"
+    else:
+        # SQLite keeps a value as INTEGER or REAL (15 significant digits); its text is "24.5", "120".
+        pairs = "group_concat(v.metric_id || '=' || v.value, ',')"
+    where, params = [], [spec.year]
+    if spec.kind:
+        where.append("n.kind || '' = %s")
+        params.append(spec.kind)
+    if spec.province:
+        where.append("n.province_id || '' = %s")
+        params.append(spec.province)
+    sql = (
+        "SELECT n.code, n.kind, n.name, n.region_id, n.size, n.sector, "
+        f"(SELECT {pairs} FROM awards_metricvalue v WHERE v.nominee_id = n.id AND v.year = %s) "
+        "FROM awards_nominee n"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY n.code"
+    )
+    return sql, params
+
+
+def sqlite_number_text(text):
+    """SQLite's text of a stored value as format_decimal gives the value Django reads:
+    "120.0" -> "120", "1.0e+15" -> "1000000000000000".
+
+    SQLite prints a REAL with 15 significant digits, as Django rounds it; only an exponent, a ".0",
+    more than 4 decimals or more than 15 characters (an INTEGER Django rounds to 15 digits) take the
+    slow way, which is Django's own conversion.
+    """
+    point = text.find(".")
+    if "e" in text or len(text) > 15 or (point >= 0 and (text.endswith(".0") or len(text) - point > 5)):
+        number = float(text) if point >= 0 or "e" in text else int(text)
+        value = SQLITE_DIGITS.create_decimal_from_float(number).quantize(QUANTUM, context=DECIMAL_CONTEXT)
+        return format_decimal(value)
+    return text
+
+
+def xlsx_number(text):
+    """A plain number text as an int or float when a spreadsheet keeps it exactly (15 significant digits),
+    else the text itself (as numbers.decimal_for_xlsx decides for a Decimal)."""
+    if "." in text:
+        return float(text) if len(text) <= 16 else text  # at most 15 digits and the point
+    return int(text) if len(text.rstrip("0")) <= 15 else text
+
+
+def export_blocks(spec, *, for_xlsx=False):
+    """Yield the export's rows (lists of cells) in blocks of at most FETCH rows; the header is the first
+    row of the first block (which may hold nothing else). Text cells are neutralised; a metric cell is
+    its value as plain text (CSV) or as `xlsx_number` gives it, and empty ("" / None) when not reported."""
+    metrics = export_metrics(spec)
+    header = NOMINEE_HEADER + [code for _id, code in metrics]
+    position = {str(metric_id): index for index, (metric_id, _code) in enumerate(metrics)}
+    empty_cells = [None if for_xlsx else ""] * len(metrics)
+    postgres = connection.vendor == "postgresql"
+    if for_xlsx:
+        number = xlsx_number if postgres else (lambda text: xlsx_number(sqlite_number_text(text)))
+    else:
+        number = None if postgres else sqlite_number_text
+    sql, params = export_query(spec)
+    block = [header]
+    # In a transaction: outside one, PostgreSQL's server-side cursor is declared WITH HOLD, and a
+    # holdable cursor is run to its end (materialised) before the first row comes back.
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(FETCH):
+            for *texts, pairs in rows:
+                if pairs is None:
+                    continue
+                cells = empty_cells.copy()
+                for pair in pairs.split(","):
+                    metric_id, _sep, value = pair.partition("=")
+                    index = position.get(metric_id)  # a value of a metric the kind has not: not exported
+                    if index is not None:
+                        cells[index] = number(value) if number else value
+                block.append([neutralise(t) if t else "" for t in texts] + cells)
+            if block:
+                yield block
+                block = []
+    if block:
+        yield block
+
+
 def export_rows(spec, *, for_xlsx=False):
     """Yield the rows (lists of cells) of the export, header first; text cells are neutralised."""
-    metrics = export_metrics(spec)
-    yield NOMINEE_HEADER + [code for _id, code in metrics]
-    position = {metric_id: index for index, (metric_id, _code) in enumerate(metrics)}
-    width = len(metrics)
-    number = decimal_for_xlsx if for_xlsx else format_decimal
-    empty = None if for_xlsx else ""
-    nominees = export_nominees(spec).order_by("code").values_list(
-        "id", "code", "kind", "name", "region_id", "size", "sector")
-    after = None
-    while True:
-        page = nominees.filter(code__gt=after) if after is not None else nominees
-        page = list(page[:PAGE])
-        if not page:
-            return
-        values = {}
-        for nominee_id, metric_id, value in MetricValue.objects.filter(
-            year=spec.year, nominee_id__in=[n[0] for n in page], metric_id__in=position.keys()
-        ).values_list("nominee_id", "metric_id", "value"):
-            values.setdefault(nominee_id, {})[metric_id] = value
-        for nominee_id, *texts in page:
-            cells = [empty] * width
-            for metric_id, value in values.get(nominee_id, {}).items():
-                cells[position[metric_id]] = number(value)
-            yield [neutralise(t or "") for t in texts] + cells
-        after = page[-1][1]
+    for block in export_blocks(spec, for_xlsx=for_xlsx):
+        yield from block
 
 
 def export_csv_chunks(spec):
-    """The CSV export as text chunks (UTF-8 BOM first), for a StreamingHttpResponse or a file."""
+    """The CSV export as text chunks (UTF-8 BOM first, then one chunk per block of rows), for a
+    StreamingHttpResponse or a file."""
     yield "\ufeff"
-    yield from CsvStreamWriter().rows_text(export_rows(spec))
+    writer = CsvStreamWriter()
+    for block in export_blocks(spec):
+        writer.writer.writerows(block)
+        yield writer.flush()
 
 
 def export_csv_file(spec, path):
@@ -105,15 +172,31 @@ def export_csv_file(spec, path):
 
 
 def export_xlsx_file(spec, path):
-    """Write the XLSX export to `path` with openpyxl's write-only workbook (rows streamed to disk)."""
-    from openpyxl import Workbook
+    """Write the XLSX export to `path` with XlsxWriter in constant-memory mode (each row goes to disk as
+    it is written). Text is always written as text: no conversion to formulas, numbers or links."""
+    import xlsxwriter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=f"metrics {spec.year}")
-    sheet.freeze_panes = "B2"
-    for row in export_rows(spec, for_xlsx=True):
-        sheet.append(row)
-    workbook.save(path)
+    workbook = xlsxwriter.Workbook(str(path), {
+        "constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+        "strings_to_urls": False,
+    })
+    try:
+        sheet = workbook.add_worksheet(f"metrics {spec.year}")
+        sheet.freeze_panes(1, 1)  # B2: the header row and the code column stay in view
+        write_string, write_number = sheet.write_string, sheet.write_number
+        row = 0
+        for block in export_blocks(spec, for_xlsx=True):
+            for cells in block:
+                for column, cell in enumerate(cells):
+                    if cell is None or cell == "":
+                        continue
+                    if cell.__class__ is str:
+                        write_string(row, column, cell)
+                    else:
+                        write_number(row, column, cell)
+                row += 1
+    finally:
+        workbook.close()
 
 
 def export_xlsx_tempfile(spec):

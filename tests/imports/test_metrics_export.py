@@ -56,8 +56,8 @@ def test_export_csv_is_streamed_in_chunks_with_a_bom(loaded):
     ]
 
 
-def test_export_reads_a_constant_number_of_queries_per_page(loaded, django_assert_num_queries, write_csv):
-    # definitions + one page of nominees + their values + the empty next page
+def test_export_reads_the_same_queries_whatever_the_size(loaded, django_assert_num_queries, write_csv):
+    # the definitions, then one query read in blocks (inside a savepoint: a cursor without hold)
     with django_assert_num_queries(4):
         assert len(list(export_rows(MetricsExport(year=2024)))) == 4
     more = [[f"NPP1{i:02d}", "business", f"PT {i}", "18.72", "", "", "1", "", "", ""] for i in range(30)]
@@ -66,12 +66,35 @@ def test_export_reads_a_constant_number_of_queries_per_page(loaded, django_asser
         assert len(list(export_rows(MetricsExport(year=2024)))) == 34
 
 
-def test_export_pages_through_nominees(loaded, monkeypatch, django_assert_num_queries):
+def test_export_reads_in_blocks_and_streams_a_chunk_per_block(loaded, monkeypatch):
     from awards.imports import metrics_export
 
-    monkeypatch.setattr(metrics_export, "PAGE", 2)
-    with django_assert_num_queries(1 + 2 * 2 + 1):
-        assert [r[0] for r in export_rows(MetricsExport(year=2024))] == ["nominee_code", "NPP001", "NPP002", "NPP003"]
+    whole = list(export_rows(MetricsExport(year=2024)))
+    monkeypatch.setattr(metrics_export, "FETCH", 2)
+    assert list(export_rows(MetricsExport(year=2024))) == whole
+    assert [r[0] for r in whole] == ["nominee_code", "NPP001", "NPP002", "NPP003"]
+    chunks = list(export_csv_chunks(MetricsExport(year=2024)))
+    assert len(chunks) == 3 and chunks[1].startswith("nominee_code,") and chunks[2].startswith("NPP003,")
+
+
+@pytest.mark.parametrize("text", ["0", "0.0001", "7", "24.5", "24.25", "1000000", "100000000000000",
+                                  "99999999999.9999", "1234567890123456", "1234567890123456.25", "0.1"])
+def test_export_writes_a_value_as_the_database_reads_it(regions, text):
+    # Every value through the export's own text path against the ORM's reading of it (SQLite keeps
+    # 15 significant digits): CSV text as format_decimal, XLSX as decimal_for_xlsx.
+    from awards.imports.numbers import decimal_for_xlsx, format_decimal
+    from awards.models import MetricDefinition, MetricValue, Nominee
+
+    nominee = Nominee.objects.create(code="18", kind="province_government", name="Lampung", region_id="18",
+                                     province_id="18")
+    metric = MetricDefinition.objects.get(code="protection_budget_idr")
+    MetricValue.objects.create(nominee=nominee, year=2024, metric=metric, value=Decimal(text))
+    stored = MetricValue.objects.get(nominee=nominee, year=2024, metric=metric).value
+    spec = MetricsExport(year=2024, kind="province_government")
+    column = next(export_rows(spec)).index("protection_budget_idr")
+    assert list(export_rows(spec))[1][column] == format_decimal(stored)
+    cell = list(export_rows(spec, for_xlsx=True))[1][column]
+    assert cell == decimal_for_xlsx(stored) and type(cell) is type(decimal_for_xlsx(stored))
 
 
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
