@@ -11,6 +11,7 @@ The database triggers of migration 0002 stay in force; the writes are ordered so
 fire on a valid file (a nominee-year's changed values are deleted, then inserted totals first).
 """
 import csv
+import json
 import time
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -34,6 +35,12 @@ GOVERNMENT_LEVEL = {
     NomineeKind.VILLAGE: Region.Level.VILLAGE,
 }
 EMPLOYER_KINDS = frozenset(NomineeKind.employers())
+# Django's Choices.values builds a new list on every access: the row loop reads these sets instead.
+KINDS = frozenset(NomineeKind.values)
+SIZES = frozenset(BusinessSize.values)
+SECTORS = frozenset(Sector.values)
+COUNT, PERCENT, MONTHS, YES_NO = (str(u.value) for u in (MetricUnit.COUNT, MetricUnit.PERCENT, MetricUnit.MONTHS,
+                                                        MetricUnit.YES_NO))
 YES = {"1", "ya", "y", "yes", "true", "benar"}
 NO = {"0", "tidak", "t", "no", "n", "false", "salah"}
 CHUNK_ROWS = 2000
@@ -258,7 +265,9 @@ class MetricImport:
 
     # -- one row, on its own -----------------------------------------------------------------
     def _parse_row(self, number, cells, columns):
-        texts = [_cell_text(c) for c in cells]
+        # CSV cells are strings; only a cell beginning with ' can be a neutralised formula start.
+        texts = [(c.strip() if c[:1] != "'" else _cell_text(c)) if c.__class__ is str else _cell_text(c)
+                 for c in cells]
         if not any(texts):
             return None  # blank lines are not rows
         self.result.rows += 1
@@ -282,7 +291,7 @@ class MetricImport:
         return row
 
     def _check_nominee_cells(self, row):
-        if row.kind not in NomineeKind.values:
+        if row.kind not in KINDS:
             self.row_problem(row, "nominee_kind", _("Unknown nominee kind \"%(value)s\"; use one of: %(choices)s.") % {
                 "value": row.kind, "choices": ", ".join(NomineeKind.values)})
         employer = row.kind in EMPLOYER_KINDS
@@ -316,14 +325,15 @@ class MetricImport:
                 self.row_problem(row, "region_code", _(
                     "A government or village is identified by its region: region_code must equal nominee_code."))
                 row.region_code = ""  # checked no further
-        for column, value, choices in (("size", row.size, BusinessSize.values), ("sector", row.sector, Sector.values)):
+        for column, value, choices, ordered in (("size", row.size, SIZES, BusinessSize),
+                                                ("sector", row.sector, SECTORS, Sector)):
             if not value:
                 continue
-            if not employer and row.kind in NomineeKind.values:
+            if not employer and row.kind in KINDS:
                 self.row_problem(row, column, _("Size and sector apply only to businesses and UMKM; leave it empty."))
             elif value not in choices:
                 self.row_problem(row, column, _("Unknown value \"%(value)s\"; use one of: %(choices)s.") % {
-                    "value": value, "choices": ", ".join(choices)})
+                    "value": value, "choices": ", ".join(ordered.values)})
 
     def row_problem(self, row, column, message):
         row.bad = True
@@ -332,16 +342,35 @@ class MetricImport:
     def _parse_value(self, row, metric, raw, text):
         if not text:
             return None  # not reported
+        if row.kind in KINDS and row.kind not in metric.kinds:
+            self.row_problem(row, metric.code, _(
+                "Metric %(metric)s does not apply to a nominee of kind %(kind)s; leave the cell empty.") % {
+                "metric": metric.code, "kind": row.kind})
+            return None
+        if text.isdigit() and text.isascii() and raw.__class__ is str:
+            # The common case, a plain whole number: int() is several times cheaper than Decimal().
+            value = int(text)
+        else:
+            value = self._parse_general(row, metric, raw, text)
+            if value is None:
+                return None
+        message = self._value_problem(metric, value)
+        if message:
+            self.row_problem(row, metric.code, message)
+            return None
+        return value
+
+    def _parse_general(self, row, metric, raw, text):
         if isinstance(raw, bool):
             raw = int(raw)
-        if metric.unit == MetricUnit.YES_NO and not isinstance(raw, (int, float)):
+        if metric.unit == YES_NO and not isinstance(raw, (int, float)):
             word = text.lower()
             if word in YES:
                 text = "1"
             elif word in NO:
                 text = "0"
         try:
-            value = parse_decimal(raw if isinstance(raw, (int, float)) else text, indonesian=self.indonesian)
+            return parse_decimal(raw if isinstance(raw, (int, float)) else text, indonesian=self.indonesian)
         except ValueError:
             if "," in text and not self.indonesian:
                 message = _("\"%(value)s\" is not a number; write decimals with a point, or choose the "
@@ -350,32 +379,25 @@ class MetricImport:
                 message = _("\"%(value)s\" is not a number.") % {"value": text}
             self.row_problem(row, metric.code, message)
             return None
-        if row.kind in NomineeKind.values and row.kind not in metric.kinds:
-            self.row_problem(row, metric.code, _(
-                "Metric %(metric)s does not apply to a nominee of kind %(kind)s; leave the cell empty.") % {
-                "metric": metric.code, "kind": row.kind})
-            return None
-        message = self._value_problem(metric, value)
-        if message:
-            self.row_problem(row, metric.code, message)
-            return None
-        return value
 
     def _value_problem(self, metric, value):
+        """Why `value` (an int for plain whole numbers, else a Decimal) breaks the metric's rules, or None."""
         if value < 0:
             return _("A value may not be negative.")
         if value >= MAX_VALUE:
             return _("The value is too large.")
-        if value.as_tuple().exponent < -4:
-            return _("A value may have at most 4 decimal places.")
-        if metric.unit == MetricUnit.PERCENT and value > 100:
+        if value.__class__ is not int:
+            if value.as_tuple().exponent < -4:
+                return _("A value may have at most 4 decimal places.")
+            if metric.unit == COUNT and value != value.to_integral_value():
+                return _("A count must be a whole number.")
+        unit = metric.unit
+        if unit == PERCENT and value > 100:
             return _("A percentage must be between 0 and 100.")
-        if metric.unit == MetricUnit.MONTHS and value > 12:
+        if unit == MONTHS and value > 12:
             return _("A number of months must be between 0 and 12.")
-        if metric.unit == MetricUnit.YES_NO and value not in (0, 1):
+        if unit == YES_NO and value not in (0, 1):
             return _("Write 1 (yes) or 0 (no).")
-        if metric.unit == MetricUnit.COUNT and value != value.to_integral_value():
-            return _("A count must be a whole number.")
         if (metric.min is not None and value < metric.min) or (metric.max is not None and value > metric.max):
             if metric.max is None:
                 return _("The value must be at least %(min)s.") % {"min": format_decimal(metric.min)}
@@ -387,26 +409,27 @@ class MetricImport:
     def _process_chunk(self, rows, columns):
         self._load_regions({r.region_code for r in rows if r.region_code} - self.regions.keys())
         codes = [r.code for r in rows if r.code]
-        existing = {
-            n[1]: n for n in Nominee.objects.filter(code__in=codes).values_list(
-                "id", "code", "kind", "name", "region_id", "size", "sector")
-        }
+        existing = {n[1]: n for n in self._select(
+            "SELECT id, code, kind, name, region_id, size, sector FROM awards_nominee WHERE code {}", codes)}
         new_employer_codes = [r.code for r in rows if r.kind in EMPLOYER_KINDS and r.code and r.code not in existing]
-        npp_holders = dict(
-            Nominee.objects.filter(employer_number__in=new_employer_codes).values_list("employer_number", "code")
-        ) if new_employer_codes else {}
+        npp_holders = dict(self._select(
+            "SELECT employer_number, code FROM awards_nominee WHERE employer_number {}", new_employer_codes
+        )) if new_employer_codes else {}
         stored = {}  # nominee id -> {metric id: value}
         if existing:
-            for nominee_id, metric_id, value in MetricValue.objects.filter(
-                year=self.year, nominee_id__in=[n[0] for n in existing.values()]
-            ).values_list("nominee_id", "metric_id", "value"):
-                stored.setdefault(nominee_id, {})[metric_id] = value
+            for nominee_id, metric_id, value in self._select(
+                    "SELECT nominee_id, metric_id, value FROM awards_metricvalue WHERE year = %s AND nominee_id {}",
+                    [n[0] for n in existing.values()], [self.year]):
+                # SQLite hands a decimal column back as int or float (15 significant digits, like Django).
+                stored.setdefault(nominee_id, {})[metric_id] = (
+                    value if value.__class__ is Decimal else Decimal(repr(value)) if value.__class__ is float
+                    else Decimal(value))
 
         updates, inserts, value_deletes, value_inserts = [], [], [], []
         for row in rows:
             before = existing.get(row.code)
             region = self._check_region(row)
-            if before is not None and row.kind in NomineeKind.values and before[2] != row.kind:
+            if before is not None and row.kind in KINDS and before[2] != row.kind:
                 self.row_problem(row, "nominee_kind", _(
                     "Nominee %(code)s already exists as kind %(existing)s, not %(kind)s.") % {
                     "code": row.code, "existing": before[2], "kind": row.kind})
@@ -426,13 +449,27 @@ class MetricImport:
 
     def _load_regions(self, codes):
         codes = list(codes)
-        for start in range(0, len(codes), 5000):
-            batch = codes[start:start + 5000]
-            for code in batch:
-                self.regions[code] = None
-            for code, level, province_id in Region.objects.filter(code__in=batch).values_list(
-                    "code", "level", "province_id"):
-                self.regions[code] = (level, province_id or code)
+        for code in codes:
+            self.regions[code] = None
+        for code, level, province_id in self._select(
+                "SELECT code, level, province_id FROM awards_region WHERE code {}", codes):
+            self.regions[code] = (level, province_id or code)
+
+    @staticmethod
+    def _select(sql, values, params=()):
+        """Rows of `sql`, whose `{}` becomes "IN the list `values`", as one parameter on either engine.
+
+        (An IN list of thousands of placeholders costs more to build and parse than the lookup itself.)
+        """
+        if not values:
+            return []
+        if connection.vendor == "postgresql":
+            condition, value = "= ANY(%s)", list(values)
+        else:
+            condition, value = "IN (SELECT value FROM json_each(%s))", json.dumps(list(values))
+        with connection.cursor() as cursor:
+            cursor.execute(sql.format(condition), [*params, value])
+            return cursor.fetchall()
 
     def _check_region(self, row):
         if not row.region_code:

@@ -36,11 +36,12 @@ def parse_decimal(text, *, indonesian=False):
 
 
 def format_decimal(value):
-    """A stored value as plain text without trailing zeros: Decimal("24.5000") -> "24.5"."""
+    """A value as plain text without trailing zeros: Decimal("24.5000") -> "24.5", 7 -> "7"."""
     if value is None:
         return ""
-    text = format(value.normalize(), "f")
-    return text
+    if isinstance(value, int):
+        return str(value)
+    return format(value.normalize(), "f")
 
 
 def decimal_for_xlsx(value):

@@ -39,15 +39,19 @@ class Sector(models.TextChoices):
 
 class Nominee(models.Model):
     # Region code for governments and villages, NPP (employer number) for businesses and UMKM.
-    code = models.CharField(_("code"), max_length=32, unique=True)
-    kind = models.CharField(_("kind"), max_length=24, choices=NomineeKind.choices, db_index=True)
+    code = models.CharField(_("code"), max_length=32)
+    kind = models.CharField(_("kind"), max_length=24, choices=NomineeKind.choices)
     name = models.CharField(_("name"), max_length=200)
+    # Indexes are few on purpose (a national import writes 725,000 nominees): the unique code and
+    # employer number, (province, kind) which also serves "by province", and region. Plain B-trees only:
+    # no varchar_pattern_ops copies (PostgreSQL adds those for unique=True / db_index=True text columns).
     region = models.ForeignKey(
-        "awards.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="nominees"
+        "awards.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="nominees",
+        db_index=False,
     )
     province = models.ForeignKey(
         "awards.Region", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"level": 1},
+        limit_choices_to={"level": 1}, db_index=False,
     )
     employer_number = models.CharField(_("employer number (NPP)"), max_length=32, blank=True)
     size = models.CharField(_("size"), max_length=8, choices=BusinessSize.choices, blank=True)
@@ -57,8 +61,12 @@ class Nominee(models.Model):
         verbose_name = _("nominee")
         verbose_name_plural = _("nominees")
         ordering = ["code"]
-        indexes = [models.Index(fields=["province", "kind"])]
+        indexes = [
+            models.Index(fields=["province", "kind"], name="awards_nomi_provinc_930dd6_idx"),
+            models.Index(fields=["region"], name="nominee_region"),
+        ]
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="nominee_unique_code"),
             models.CheckConstraint(
                 condition=~models.Q(kind__in=["business", "umkm"]) | ~models.Q(employer_number=""),
                 name="nominee_employer_has_npp",

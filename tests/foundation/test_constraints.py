@@ -87,6 +87,25 @@ def test_a_value_must_name_an_existing_nominee_and_metric(metro):
     assert MetricValue.objects.get(nominee=metro).value == Decimal("10")
 
 
+def test_one_statement_writing_many_values_is_checked_as_a_whole(metro, lampung):
+    """A bulk statement (how imports write) is refused when any of its values breaks a rule, whether the
+    total is in the same statement or already stored; a valid one goes in."""
+    other = Nominee.objects.create(code="NPP2", employer_number="NPP2", kind="business", name="PT Contoh",
+                                   region=Region.objects.get(code="18.72"), province=lampung)
+    total, part, pct = metric("workers_total").id, metric("workers_protected").id, metric("coverage_target_pct").id
+    insert = "INSERT INTO awards_metricvalue (nominee_id, year, metric_id, value) VALUES " + ", ".join(
+        ["(%s, 2025, %s, %s)"] * 4)
+    refused(raw, insert, [metro.id, total, 100, metro.id, part, 90, other.id, total, 50, other.id, part, 51])
+    refused(raw, insert, [metro.id, total, 100, metro.id, part, 90, other.id, total, 50, other.id, pct, 101])
+    put(other, "workers_total", "50")
+    refused(raw, "INSERT INTO awards_metricvalue (nominee_id, year, metric_id, value) VALUES "
+                 "(%s, 2025, %s, 10), (%s, 2025, %s, 51)", [metro.id, total, other.id, part])
+    assert MetricValue.objects.count() == 1
+    raw(insert.replace(", (%s, 2025, %s, %s)", "", 1),
+        [metro.id, total, 100, metro.id, part, 90, other.id, part, 50])
+    assert MetricValue.objects.count() == 4
+
+
 def test_a_nominee_or_metric_with_values_cannot_be_removed_behind_the_orm(metro):
     put(metro, "workers_total", "10")
     refused(raw, "DELETE FROM awards_nominee WHERE id = %s", [metro.id])
