@@ -5,6 +5,7 @@ rows, so memory stays constant whatever the size: each nominee's row carries its
 aggregated into one text (`metric_id=value,…`), already in plain number form. The columns are those
 the importer reads, so an export imports back unchanged.
 """
+import re
 import tempfile
 from dataclasses import dataclass
 from decimal import Context, Decimal
@@ -21,6 +22,8 @@ FETCH = 2000  # rows per round trip of the export's query
 QUANTUM = Decimal("0.0001")
 DECIMAL_CONTEXT = Context(prec=20)  # the column is numeric(20, 4)
 SQLITE_DIGITS = Context(prec=15)  # what Django reads of an SQLite value
+# In SQLite's "id=value,…": a value with an exponent, a ".0", more than 4 decimals or 16 characters.
+SQLITE_UNUSUAL = re.compile(r"e|\.0(,|$)|\.\d{5}|[\d.]{16}")
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,15 @@ def sqlite_number_text(text):
     return text
 
 
+def sqlite_pairs(pairs):
+    """SQLite's "id=value,…" with each value as sqlite_number_text gives it."""
+    out = []
+    for pair in pairs.split(","):
+        metric_id, _sep, value = pair.partition("=")
+        out.append(f"{metric_id}={sqlite_number_text(value)}")
+    return ",".join(out)
+
+
 def xlsx_number(text):
     """A plain number text as an int or float when a spreadsheet keeps it exactly (15 significant digits),
     else the text itself (as numbers.decimal_for_xlsx decides for a Decimal)."""
@@ -121,10 +133,6 @@ def export_blocks(spec, *, for_xlsx=False):
     position = {str(metric_id): index for index, (metric_id, _code) in enumerate(metrics)}
     empty_cells = [None if for_xlsx else ""] * len(metrics)
     postgres = connection.vendor == "postgresql"
-    if for_xlsx:
-        number = xlsx_number if postgres else (lambda text: xlsx_number(sqlite_number_text(text)))
-    else:
-        number = None if postgres else sqlite_number_text
     sql, params = export_query(spec)
     block = [header]
     # In a transaction: outside one, PostgreSQL's server-side cursor is declared WITH HOLD, and a
@@ -135,12 +143,14 @@ def export_blocks(spec, *, for_xlsx=False):
             for *texts, pairs in rows:
                 if pairs is None:
                     continue
+                if not postgres and SQLITE_UNUSUAL.search(pairs):
+                    pairs = sqlite_pairs(pairs)
                 cells = empty_cells.copy()
-                for pair in pairs.split(","):
-                    metric_id, _sep, value = pair.partition("=")
+                flat = iter(pairs.replace("=", ",").split(","))
+                for metric_id, value in zip(flat, flat, strict=True):
                     index = position.get(metric_id)  # a value of a metric the kind has not: not exported
                     if index is not None:
-                        cells[index] = number(value) if number else value
+                        cells[index] = xlsx_number(value) if for_xlsx else value
                 block.append([neutralise(t) if t else "" for t in texts] + cells)
             if block:
                 yield block
