@@ -3,14 +3,16 @@
 A fixed number of queries per category and stage, whatever the number of nominations: one statement
 for the metric criteria (metric_sql.py), one for the judged scores (judged.py).
 """
+import gc
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
 from ..models import Criterion, RoundLevel, Stage, StageKind, StageStatus
 from . import judged as judged_scores
-from .metric_sql import ScoringError, metric_totals, stage_plan
+from .metric_sql import LARGE_MINIMUM, LARGE_SHARE, ScoringError, metric_totals, stage_plan
 from .rules import ZERO, boundary_ties, competition_ranks, exact, round_score
 
 
@@ -163,14 +165,34 @@ def rank_group(category, round_, stage=None):
 
 def rank_edition(edition):
     """Rank every ranking group of the edition at its default stage, in a number of queries fixed by
-    the edition's categories and stages (not by its nominations). Returns a list of Rankings."""
+    the edition's categories and stages (not by its nominations). Returns a list of Rankings.
+
+    The cyclic garbage collector is paused meanwhile: a national edition builds millions of rows,
+    lists and dicts (none of them cyclic), and each collection would walk all of them again; that
+    was about a third of the Python time."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _rank_edition(edition)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _rank_edition(edition):
+    from django.db.models import Count
+
     from ..models import Category, Round
 
     rounds = {r.id: r for r in Round.objects.filter(edition=edition).select_related("province")}
     stages_by_round = {}
     for s in Stage.objects.filter(round__edition=edition):
         stages_by_round.setdefault(s.round_id, []).append(s)
-    categories = list(Category.objects.filter(edition=edition).select_related("edition"))
+    # With their number of nominations (in the same query): a category holding a large share of the
+    # edition is scored by reading the metric values in one pass (metric_sql.run, `large`).
+    categories = list(Category.objects.filter(edition=edition).select_related("edition")
+                      .annotate(nomination_count=Count("nominations")))
+    all_nominations = sum(c.nomination_count for c in categories)
     criteria_by_category = {}
     for c in Criterion.objects.filter(category__edition=edition).select_related(
             "metric", "denominator", "target_metric").order_by("stage_kind", "position", "code"):
@@ -199,8 +221,10 @@ def rank_edition(edition):
             needed = [r.id for r, _s, computed in groups if any(s.kind == kind for s in computed)]
             round_ids = None if len(needed) == len(groups) else needed
             by_round = {}
+            large = (category.nomination_count >= LARGE_MINIMUM
+                     and category.nomination_count >= LARGE_SHARE * all_nominations)
             for row in metric_totals(plan=plan, category_id=category.id, year=edition.year, round_ids=round_ids,
-                                     tie_break_ids=metric_ids):
+                                     tie_break_ids=metric_ids, large=large):
                 by_round.setdefault(row[1], []).append(row)
             data[kind] = (plan, metric_ids, by_round, judged_scores.fetch(plan=plan, category_id=category.id))
         for round_, stage, computed in groups:
@@ -269,42 +293,30 @@ def _assemble(category, round_, stage, computed, results, tie_breakers):
         else:
             tie_plan.append((False, results[criterion.stage_kind], criterion.id, None))
 
-    fast_divisor = 0
     if len(stage_plans) == 1 and single == stage.kind and current.plan.criteria and not current.plan.judged_criteria:
-        fast_divisor = current.plan.weight_total * 10**current.plan.exponent
-        fast_criteria = current.plan.metric_criteria
+        rows, ranks = _metric_only_rows(current, tie_plan)
+        return _finish(category, round_, stage, computed, weights, results, tie_breakers, rows, ranks)
 
     rows = []
     with exact():
         for nomination_id, row in current.metric_rows.items():
             missing, disagreements, stage_values = [], [], {}
-            if fast_divisor:
-                # One metric-only stage: round half-up in integers, q = ⌊(2·10⁴·total + D) ÷ 2D⌋ with
-                # D = Σw·10ᵏ, the same number the Decimal path gives, without building Decimals per step.
-                total, mask = row[4], row[5]
-                if mask:
-                    for i, criterion in enumerate(fast_criteria):
-                        if mask >> i & 1:
-                            missing.append(MissingItem(single, criterion.code))
-                rounded = Decimal((20000 * int(total) + fast_divisor) // (2 * fast_divisor)).scaleb(-4)
+            for kind, result, has_judged in stage_plans:
+                stage_values[kind] = _stage_score(result, nomination_id, missing)
+                if has_judged:
+                    judged = result.judged.get(nomination_id)
+                    for criterion in result.plan.judged_criteria if judged else ():
+                        score = judged.get(criterion.id)
+                        if score is not None and score.disagreement:
+                            disagreements.append((kind, criterion.code, score.spread))
+            if single is not None and len(stage_values) == 1:
+                rounded = round_score(stage_values[single])
                 stage_scores = {single: rounded}
             else:
-                for kind, result, has_judged in stage_plans:
-                    stage_values[kind] = _stage_score(result, nomination_id, missing)
-                    if has_judged:
-                        judged = result.judged.get(nomination_id)
-                        for criterion in result.plan.judged_criteria if judged else ():
-                            score = judged.get(criterion.id)
-                            if score is not None and score.disagreement:
-                                disagreements.append((kind, criterion.code, score.spread))
-                if single is not None and len(stage_values) == 1:
-                    rounded = round_score(stage_values[single])
-                    stage_scores = {single: rounded}
-                else:
-                    value = stage_values[single] if single is not None else \
-                        sum((weight * stage_values[kind] for kind, weight in weighted_kinds), ZERO) / weight_total
-                    rounded = round_score(value)
-                    stage_scores = {kind: round_score(v) for kind, v in stage_values.items()}
+                value = stage_values[single] if single is not None else \
+                    sum((weight * stage_values[kind] for kind, weight in weighted_kinds), ZERO) / weight_total
+                rounded = round_score(value)
+                stage_scores = {kind: round_score(v) for kind, v in stage_values.items()}
             keys = ()
             if tie_plan:
                 keys = []
@@ -328,6 +340,77 @@ def _assemble(category, round_, stage, computed, results, tie_breakers):
     rows.sort(key=lambda r: r.nominee_code)
     rows.sort(key=lambda r: (r.round_score, r.tie_break), reverse=True)
     ranks = competition_ranks([(r.round_score, r.tie_break) for r in rows])
+    return _finish(category, round_, stage, computed, weights, results, tie_breakers, rows, ranks)
+
+
+def _metric_only_rows(result, tie_plan):
+    """The rows of a group ranked at one metric-only stage (every provincial group at the assessment),
+    sorted and ranked, with integer arithmetic only: this is the bulk of a national re-rank.
+
+    The stage score rounded half-up to 4 decimals is q = ⌊(2·10⁴·total + D) ÷ 2D⌋ with D = Σw·10ᵏ (the
+    same number the Decimal path gives); a tie-break score on the 10⁻ᵏ grid rounds half-up to
+    ⌊(grid + u/2) ÷ u⌋ with u = 10ᵏ⁻⁴. Rows are sorted once by (−q, −tie-breaks, nominee code) and
+    ranked by comparing those integers; each distinct score becomes one shared Decimal.
+    """
+    plan = result.plan
+    kind = plan.stage_kind
+    divisor = plan.weight_total * 10**plan.exponent
+    twice = 2 * divisor
+    codes = [c.code for c in plan.metric_criteria]
+    missing_by_mask = {}
+    decimals = {}
+
+    # Tie-breakers of a metric-only stage are metric criteria of that stage: (column, unit) each.
+    columns = [(where, unit) for _is_metric, _result, where, unit in tie_plan]
+    single_tie = columns[0] if len(columns) == 1 else None
+    keyed = []
+    append = keyed.append
+    get = decimals.get
+    with exact():
+        for row in result.metric_rows.values():
+            q = (20000 * int(row[4]) + divisor) // twice
+            mask = row[5]
+            if mask:
+                items = missing_by_mask.get(mask)
+                if items is None:
+                    items = missing_by_mask[mask] = [MissingItem(kind, code) for i, code in enumerate(codes)
+                                                     if mask >> i & 1]
+                missing = list(items)
+            else:
+                missing = []
+            score = get(q)
+            if score is None:
+                score = decimals[q] = Decimal(q).scaleb(-4)
+            code = row[2]
+            if single_tie is not None:
+                where, unit = single_tie
+                t = (int(row[where]) + unit // 2) // unit
+                tie = get(t)
+                if tie is None:
+                    tie = decimals[t] = Decimal(t).scaleb(-4)
+                key, tie_break = (-q, -t, code), (tie,)
+            elif columns:
+                ties = [(int(row[where]) + unit // 2) // unit for where, unit in columns]
+                key = (-q, *[-t for t in ties], code)
+                tie_break = tuple([get(t) or decimals.setdefault(t, Decimal(t).scaleb(-4)) for t in ties])
+            else:
+                key, tie_break = (-q, code), ()
+            append((key, RankingRow(row[0], code, row[3], 0, score, {kind: score}, missing, [], False, False,
+                                    tie_break)))
+    keyed.sort(key=itemgetter(0))
+    rows, ranks = [], []
+    previous, rank = None, 0
+    for position, (key, row) in enumerate(keyed, 1):
+        compared = key[:-1]
+        if compared != previous:
+            rank, previous = position, compared
+        row.rank = rank
+        rows.append(row)
+        ranks.append(rank)
+    return rows, ranks
+
+
+def _finish(category, round_, stage, computed, weights, results, tie_breakers, rows, ranks):
     for row, rank in zip(rows, ranks, strict=True):
         row.rank = rank
     for position in boundary_ties(ranks, category.awards_count):
