@@ -12,6 +12,8 @@ fire on a valid file (a nominee-year's changed values are deleted, then inserted
 """
 import csv
 import json
+import queue
+import threading
 import time
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -148,6 +150,8 @@ class MetricImport:
         self.first_row_of = {}  # nominee code -> the row that first named it
         self.regions = {}  # region code -> (level, province code), or None when unknown
         self.metrics = self._load_metrics()
+        self.db_lock = threading.Lock()  # the writer thread and the lookups share one connection
+        self.writer = None
 
     # -- definitions ---------------------------------------------------------------------------
     def _load_metrics(self):
@@ -191,7 +195,11 @@ class MetricImport:
                 self._read(path)
             else:
                 with transaction.atomic():
-                    self._read(path)
+                    try:
+                        self._read(path)
+                    finally:
+                        if self.writer is not None:
+                            self.writer.finish()  # re-raises what the writer met
                     if self.result.ok:
                         self._audit(path)
                         self.result.applied = True
@@ -425,7 +433,7 @@ class MetricImport:
                     value if value.__class__ is Decimal else Decimal(repr(value)) if value.__class__ is float
                     else Decimal(value))
 
-        updates, inserts, value_deletes, value_inserts = [], [], [], []
+        writes = ChunkWrites()
         for row in rows:
             before = existing.get(row.code)
             region = self._check_region(row)
@@ -441,11 +449,11 @@ class MetricImport:
             self._check_totals(row, old_values)
             if row.bad:
                 continue
-            self._diff(row, before, region, old_values, updates, inserts, value_deletes, value_inserts)
+            self._diff(row, before, region, old_values, writes)
 
         if self.dry_run or not self.result.ok:
             return
-        self._write(updates, inserts, value_deletes, value_inserts)
+        self._write(writes)
 
     def _load_regions(self, codes):
         codes = list(codes)
@@ -455,8 +463,7 @@ class MetricImport:
                 "SELECT code, level, province_id FROM awards_region WHERE code {}", codes):
             self.regions[code] = (level, province_id or code)
 
-    @staticmethod
-    def _select(sql, values, params=()):
+    def _select(self, sql, values, params=()):
         """Rows of `sql`, whose `{}` becomes "IN the list `values`", as one parameter on either engine.
 
         (An IN list of thousands of placeholders costs more to build and parse than the lookup itself.)
@@ -467,7 +474,7 @@ class MetricImport:
             condition, value = "= ANY(%s)", list(values)
         else:
             condition, value = "IN (SELECT value FROM json_each(%s))", json.dumps(list(values))
-        with connection.cursor() as cursor:
+        with self.db_lock, connection.cursor() as cursor:
             cursor.execute(sql.format(condition), [*params, value])
             return cursor.fetchall()
 
@@ -508,24 +515,30 @@ class MetricImport:
                     message = _("%(metric)s (%(value)s) is more than %(total)s (%(bound)s).") % params
                 self.row_problem(row, metric.code, message)
 
-    def _diff(self, row, before, region, old_values, updates, inserts, value_deletes, value_inserts):
+    def _diff(self, row, before, region, old_values, writes):
         result = self.result
-        fields = []
-        employer = row.kind in EMPLOYER_KINDS
         if before is None:
-            inserts.append((row.code, row.kind, row.name, row.region_code, region[1],
-                            row.code if employer else "", row.size or "", row.sector or ""))
-        else:
-            nominee_id, _code, _kind, name, region_id, size, sector = before
-            new_size = size if row.size is None else row.size
-            new_sector = sector if row.sector is None else row.sector
-            for column, old, new in (("nominee_name", name, row.name), ("region_code", region_id, row.region_code),
-                                     ("size", size, new_size), ("sector", sector, new_sector)):
-                if old != new:
-                    fields.append((column, old, new))
-            if fields:
-                updates.append((row.name, row.region_code, region[1], new_size, new_sector, nominee_id))
-        values_changed = 0
+            # A new nominee: every reported value is new (the common case of a national load).
+            values = [(metric_id, value) for metric_id, value in row.values.items() if value is not None]
+            result.nominees_new += 1
+            result.values_new += len(values)
+            writes.new_nominees.append(((row.code, row.kind, row.name, row.region_code, region[1],
+                                         row.code if row.kind in EMPLOYER_KINDS else "", row.size or "",
+                                         row.sector or ""), values))
+            if len(result.changes) < CHANGES_KEPT:
+                result.changes.append(NomineeChange(row=row.number, code=row.code, name=row.name, status="new",
+                                                    fields=[]))
+            return
+        fields = []
+        nominee_id, _code, _kind, name, region_id, size, sector = before
+        new_size = size if row.size is None else row.size
+        new_sector = sector if row.sector is None else row.sector
+        for column, old, new in (("nominee_name", name, row.name), ("region_code", region_id, row.region_code),
+                                 ("size", size, new_size), ("sector", sector, new_sector)):
+            if old != new:
+                fields.append((column, old, new))
+        if fields:
+            writes.updates.append((row.name, row.region_code, region[1], new_size, new_sector, nominee_id))
         for metric_id, value in row.values.items():
             old = old_values.get(metric_id)
             if old is None:
@@ -534,63 +547,31 @@ class MetricImport:
                 result.values_new += 1
             elif value is None:
                 result.values_removed += 1
-                value_deletes.append((before[0], metric_id))
+                writes.deletes.append((nominee_id, metric_id))
             elif old == value:
                 result.values_unchanged += 1
                 continue
             else:
                 result.values_changed += 1
-                value_deletes.append((before[0], metric_id))
-            values_changed += 1
-            if before is not None:
-                fields.append((self.metric_by_id[metric_id].code, format_decimal(old) if old is not None else "",
-                               format_decimal(value)))
+                writes.deletes.append((nominee_id, metric_id))
+            fields.append((self.metric_by_id[metric_id].code, format_decimal(old) if old is not None else "",
+                           format_decimal(value)))
             if value is not None:
-                # Ordered later by (row, depth): a total is inserted before its parts.
-                value_inserts.append((before[0] if before else None, row.code, self.metric_by_id[metric_id].depth,
-                                      metric_id, value))
-        if before is None:
-            result.nominees_new += 1
-            status = "new"
-        elif fields:
-            result.nominees_changed += 1
-            status = "changed"
-        else:
+                writes.values.append((nominee_id, metric_id, value))
+        if not fields:
             result.nominees_unchanged += 1
             return
+        result.nominees_changed += 1
         if len(result.changes) < CHANGES_KEPT:
-            result.changes.append(NomineeChange(row=row.number, code=row.code, name=row.name, status=status,
+            result.changes.append(NomineeChange(row=row.number, code=row.code, name=row.name, status="changed",
                                                 fields=fields))
 
     # -- writing --------------------------------------------------------------------------------
-    def _write(self, updates, inserts, value_deletes, value_inserts):
-        connection.ensure_connection()
-        raw = connection.connection
-        postgres = connection.vendor == "postgresql"
-        mark = "%s" if postgres else "?"
-        with closing(raw.cursor()) as cursor:
-            if updates:
-                cursor.executemany(
-                    f"UPDATE awards_nominee SET name = {mark}, region_id = {mark}, province_id = {mark}, "
-                    f"size = {mark}, sector = {mark} WHERE id = {mark}", updates)
-            ids = {}
-            if inserts:
-                insert_rows(cursor, "awards_nominee", INSERT_NOMINEE_COLUMNS, inserts, postgres=postgres)
-                codes = [i[0] for i in inserts]
-                cursor.execute(
-                    f"SELECT code, id FROM awards_nominee WHERE code IN ({', '.join([mark] * len(codes))})", codes)
-                ids = dict(cursor.fetchall())
-            if value_deletes:
-                cursor.executemany(
-                    f"DELETE FROM awards_metricvalue WHERE nominee_id = {mark} AND year = {mark} AND metric_id = {mark}",
-                    [(nominee_id, self.year, metric_id) for nominee_id, metric_id in value_deletes])
-            if value_inserts:
-                year = self.year
-                rows = [(nominee_id or ids[code], year, metric_id, value, depth)
-                        for nominee_id, code, depth, metric_id, value in value_inserts]
-                rows.sort(key=lambda v: (v[0], v[4]))
-                insert_rows(cursor, "awards_metricvalue", ("nominee_id", "year", "metric_id", "value"),
-                            [v[:4] for v in rows], postgres=postgres)
+    def _write(self, writes):
+        """Hand a checked chunk to the writer; it is written while the next chunk is read and checked."""
+        if self.writer is None:
+            self.writer = ChunkWriter(self.year, self.db_lock)
+        self.writer.submit(writes)
 
     def _audit(self, path):
         result = self.result
@@ -604,6 +585,108 @@ class MetricImport:
             changes=counts,
             summary=_("Imported metrics for %(year)s from %(file)s") % {"year": self.year, "file": path.name},
         )
+
+
+@dataclass
+class ChunkWrites:
+    """What one checked chunk changes: nominee updates, new nominees with their values, values of
+    known nominees to insert and (nominee id, metric id) pairs to delete for the import's year."""
+
+    updates: list = field(default_factory=list)
+    new_nominees: list = field(default_factory=list)  # [(nominee columns, [(metric id, value)])]
+    values: list = field(default_factory=list)  # [(nominee id, metric id, value)]
+    deletes: list = field(default_factory=list)
+
+
+class ChunkWriter:
+    """Writes chunks on a thread of its own, in order, on the import's connection and transaction.
+
+    The database does its part of the work (index and trigger checks) while the importer reads the next
+    chunk. Lookups and writes take `lock` in turn, so the connection never serves both at once. The
+    first error stops the writing and is raised again by `submit` or `finish`, inside the import's
+    transaction, which is then rolled back.
+    """
+
+    def __init__(self, year, lock):
+        self.year = year
+        self.lock = lock
+        connection.ensure_connection()
+        self.raw = connection.connection
+        self.postgres = connection.vendor == "postgresql"
+        self.queue = queue.Queue(maxsize=2)
+        self.error = None
+        self.thread = threading.Thread(target=self._run, name="metrics-import-writer", daemon=True)
+        self.thread.start()
+
+    def submit(self, writes):
+        self._raise()
+        self.queue.put(writes)
+
+    def finish(self):
+        self.queue.put(None)
+        self.thread.join()
+        self._raise()
+
+    def _raise(self):
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def _run(self):
+        while True:
+            writes = self.queue.get()
+            if writes is None:
+                return
+            if self.error is not None:
+                continue  # drain: nothing more is written after an error
+            try:
+                with self.lock, closing(self.raw.cursor()) as cursor:
+                    self._write(cursor, writes)
+            except BaseException as error:  # noqa: BLE001 - handed to the importing thread
+                self.error = error
+
+    def _write(self, cursor, writes):
+        postgres, year = self.postgres, self.year
+        mark = "%s" if postgres else "?"
+        if writes.updates:
+            cursor.executemany(
+                f"UPDATE awards_nominee SET name = {mark}, region_id = {mark}, province_id = {mark}, "
+                f"size = {mark}, sector = {mark} WHERE id = {mark}", writes.updates)
+        if writes.deletes:
+            cursor.executemany(
+                f"DELETE FROM awards_metricvalue WHERE nominee_id = {mark} AND year = {mark} AND metric_id = {mark}",
+                [(nominee_id, year, metric_id) for nominee_id, metric_id in writes.deletes])
+        values = writes.values
+        if writes.new_nominees:
+            if postgres:
+                # Ids from the table's own sequence, so the values need no read-back of the new rows.
+                cursor.execute("SELECT nextval(pg_get_serial_sequence('awards_nominee', 'id')) "
+                               "FROM generate_series(1, %s)", [len(writes.new_nominees)])
+                ids = [r[0] for r in cursor.fetchall()]
+                insert_rows(cursor, "awards_nominee", ("id", *INSERT_NOMINEE_COLUMNS),
+                            [(i, *n) for i, (n, _v) in zip(ids, writes.new_nominees, strict=True)], postgres=True)
+            else:
+                insert_rows(cursor, "awards_nominee", INSERT_NOMINEE_COLUMNS,
+                            [n for n, _v in writes.new_nominees], postgres=False)
+                codes = json.dumps([n[0] for n, _v in writes.new_nominees])
+                cursor.execute("SELECT code, id FROM awards_nominee WHERE code IN (SELECT value FROM json_each(?))",
+                               [codes])
+                by_code = dict(cursor.fetchall())
+                ids = [by_code[n[0]] for n, _v in writes.new_nominees]
+            values = values + [(nominee_id, metric_id, value)
+                               for nominee_id, (_n, pairs) in zip(ids, writes.new_nominees, strict=True)
+                               for metric_id, value in pairs]
+        if values:
+            if postgres:
+                # COPY text built here: cheaper than a tuple per value through write_row.
+                text = "".join(f"{nominee_id}\t{year}\t{metric_id}\t{value}\n" for nominee_id, metric_id, value in values)
+                with cursor.copy("COPY awards_metricvalue (nominee_id, year, metric_id, value) FROM STDIN") as copy:
+                    copy.write(text)
+            else:
+                cursor.executemany("INSERT INTO awards_metricvalue (nominee_id, year, metric_id, value) "
+                                   "VALUES (?, ?, ?, ?)",
+                                   [(nominee_id, year, metric_id, value if value.__class__ is int else str(value))
+                                    for nominee_id, metric_id, value in values])
 
 
 def insert_rows(cursor, table, columns, rows, *, postgres):

@@ -10,7 +10,7 @@ probes (about 9 µs a value: a million values cost 9 s). It now checks
 * the nominee reference once per distinct nominee written,
 * the metric reference and the range once per metric, on the smallest and largest value written,
 * "a part not above its total" on the end state of each (nominee, year) the statement touched,
-  read once by its primary-key prefix and compared by a join,
+  read once by its primary-key prefix and compared by a hash join,
 each planned for the statement at hand (EXECUTE), since a plan cached for a one-row statement would be
 the wrong one for a million rows. Same rules, same messages.
 """
@@ -24,48 +24,54 @@ MESSAGE_RANGE = "metric_value_out_of_range"
 MESSAGE_ABOVE = "metric_value_above_total"
 
 POSTGRES_CHECK_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION awards_metricvalue_check_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION awards_metricvalue_check_rows() RETURNS trigger LANGUAGE plpgsql
+SET work_mem = '64MB' SET enable_seqscan = off SET jit = off AS $$
 DECLARE
     found boolean;
 BEGIN
+    -- The nominee of each value exists: one probe per distinct nominee.
     EXECUTE 'SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT nominee_id FROM metricvalue_new) n
                              WHERE NOT EXISTS (SELECT 1 FROM awards_nominee o WHERE o.id = n.nominee_id))'
        INTO found;
     IF found THEN
         RAISE EXCEPTION '{previous_0005.MESSAGE_NOMINEE}' USING ERRCODE = 'foreign_key_violation';
     END IF;
-    EXECUTE 'SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT metric_id FROM metricvalue_new) n
-                             WHERE NOT EXISTS (SELECT 1 FROM awards_metricdefinition d WHERE d.id = n.metric_id))'
+    -- The metric exists, and the smallest and largest value written for it are within its range.
+    EXECUTE 'SELECT bool_or(d.id IS NULL), bool_or((d.min_value IS NOT NULL AND n.low < d.min_value)
+                                                 OR (d.max_value IS NOT NULL AND n.high > d.max_value))
+               FROM (SELECT metric_id, min(value) AS low, max(value) AS high
+                       FROM metricvalue_new GROUP BY metric_id) n
+               LEFT JOIN awards_metricdefinition d ON d.id = n.metric_id'
        INTO found;
     IF found THEN
         RAISE EXCEPTION '{previous_0005.MESSAGE_METRIC}' USING ERRCODE = 'foreign_key_violation';
     END IF;
-    EXECUTE 'SELECT EXISTS (
-                 SELECT 1 FROM (SELECT metric_id, min(value) AS low, max(value) AS high
-                                  FROM metricvalue_new GROUP BY metric_id) n
-                   JOIN awards_metricdefinition d ON d.id = n.metric_id
-                  WHERE (d.min_value IS NOT NULL AND n.low < d.min_value)
-                     OR (d.max_value IS NOT NULL AND n.high > d.max_value))'
+    EXECUTE 'SELECT bool_or((d.min_value IS NOT NULL AND n.low < d.min_value)
+                            OR (d.max_value IS NOT NULL AND n.high > d.max_value))
+               FROM (SELECT metric_id, min(value) AS low, max(value) AS high
+                       FROM metricvalue_new GROUP BY metric_id) n
+               JOIN awards_metricdefinition d ON d.id = n.metric_id'
        INTO found;
     IF found THEN
         RAISE EXCEPTION '{MESSAGE_RANGE}' USING ERRCODE = 'check_violation';
     END IF;
-    IF EXISTS (SELECT 1 FROM awards_metricdefinition WHERE not_above_id IS NOT NULL) THEN
-        EXECUTE 'WITH touched AS (SELECT DISTINCT nominee_id, year FROM metricvalue_new),
-                      present AS MATERIALIZED (
-                          SELECT v.nominee_id, v.year, v.metric_id, v.value
-                            FROM touched t JOIN awards_metricvalue v ON v.nominee_id = t.nominee_id
-                                                                    AND v.year = t.year)
-                 SELECT EXISTS (
-                     SELECT 1 FROM present p
-                       JOIN awards_metricdefinition d ON d.id = p.metric_id AND d.not_above_id IS NOT NULL
-                       JOIN present t ON t.nominee_id = p.nominee_id AND t.year = p.year
-                                     AND t.metric_id = d.not_above_id
-                      WHERE p.value > t.value)'
-           INTO found;
-        IF found THEN
-            RAISE EXCEPTION '{MESSAGE_ABOVE}' USING ERRCODE = 'check_violation';
-        END IF;
+    -- A part not above its total, on the end state of every (nominee, year) the statement touched:
+    -- those rows are read once by their primary-key prefix, then parts and totals meet in a hash join.
+    EXECUTE 'WITH touched AS (SELECT DISTINCT nominee_id, year FROM metricvalue_new),
+                  paired AS (SELECT id AS metric_id FROM awards_metricdefinition WHERE not_above_id IS NOT NULL
+                             UNION SELECT not_above_id FROM awards_metricdefinition WHERE not_above_id IS NOT NULL),
+                  present AS MATERIALIZED (
+                      SELECT v.nominee_id, v.year, v.metric_id, v.value
+                        FROM touched t JOIN awards_metricvalue v ON v.nominee_id = t.nominee_id AND v.year = t.year
+                       WHERE v.metric_id IN (SELECT metric_id FROM paired))
+             SELECT EXISTS (
+                 SELECT 1 FROM present p
+                   JOIN awards_metricdefinition d ON d.id = p.metric_id AND d.not_above_id IS NOT NULL
+                   JOIN present t ON t.nominee_id = p.nominee_id AND t.year = p.year AND t.metric_id = d.not_above_id
+                  WHERE p.value > t.value)'
+       INTO found;
+    IF found THEN
+        RAISE EXCEPTION '{MESSAGE_ABOVE}' USING ERRCODE = 'check_violation';
     END IF;
     RETURN NULL;
 END $$;
