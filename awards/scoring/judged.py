@@ -1,14 +1,24 @@
-"""Judged criteria (rules 2-4 and the disagreement flag of rule 9): reviewers' scores into one score."""
-from dataclasses import dataclass
+"""Judged criteria (rules 2-4 and the disagreement flag of rule 9): reviewers' scores into one score.
+
+The judged scores of one ranking group's stage can be kept in a table shared by every process
+(`shared_cache()`), keyed by the group and checked against a fingerprint of exactly the inputs they
+are computed from, so that a page that ranks a large judged group does not recompute them on every
+view, and never shows scores of inputs that have changed since.
+"""
+import hashlib
+import json
+import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import BigIntegerField, Exists, F, OuterRef, Q
 from django.db.models.functions import Cast, Round
 
-from ..models import AssignmentStatus, Conflict, Eligibility, Score
-from .rules import aggregate, calibration, disagrees, exact, map_judged, spread
+from ..models import Aggregation, AssignmentStatus, Conflict, Eligibility, Score
+from .rules import MIN_CALIBRATION_SCORES, ZERO, Calibration, exact, map_judged, round_score
 
 
 class ReviewerScore(NamedTuple):
@@ -18,14 +28,40 @@ class ReviewerScore(NamedTuple):
     calibrated: Decimal  # rule 3 (equal to `mapped` when the stage does not calibrate)
 
 
-@dataclass
 class JudgedScore:
-    """One judged criterion of one nomination at one stage."""
+    """One judged criterion of one nomination at one stage.
 
-    reviewers: list  # [ReviewerScore], the counted ones
-    score: Decimal | None  # rule 4: the aggregate of the calibrated scores; None = no counted score
-    spread: Decimal  # max − min of the mapped scores
-    disagreement: bool
+    `reviewers` ([ReviewerScore], the counted ones, by reviewer id) is built when first read: ranking
+    needs only the score, the spread and the flag, explanations and charts need the reviewers."""
+
+    __slots__ = ("score", "spread", "disagreement", "_reviewers", "_members", "_table")
+
+    def __init__(self, reviewers=None, score=None, spread=ZERO, disagreement=False, *, members=None, table=None):
+        self.score = score  # rule 4: the aggregate of the calibrated scores; None = no counted score
+        self.spread = spread  # max − min of the mapped scores
+        self.disagreement = disagreement
+        self._reviewers = reviewers
+        self._members, self._table = members, table
+
+    @property
+    def reviewers(self):
+        if self._reviewers is None and isinstance(self._table, _Recomputed):
+            self._reviewers = self._table.reviewers(*self._members)
+        if self._reviewers is None:
+            raws, mapped, calibrated = self._table
+            self._reviewers = [ReviewerScore(reviewer_id, raws[k], mapped[k], calibrated[reviewer_id][k])
+                               for reviewer_id, k in self._members] if self._members else []
+        return self._reviewers
+
+    def __eq__(self, other):
+        if not isinstance(other, JudgedScore):
+            return NotImplemented
+        return (self.score, self.spread, self.disagreement, self.reviewers) == \
+            (other.score, other.spread, other.disagreement, other.reviewers)
+
+    def __repr__(self):
+        return (f"JudgedScore(reviewers={self.reviewers!r}, score={self.score!r}, spread={self.spread!r}, "
+                f"disagreement={self.disagreement!r})")
 
 
 def counted_scores(*, category_id, stage_kind, criterion_ids, stage=None, nomination_id=None):
@@ -67,15 +103,20 @@ def counted_scores(*, category_id, stage_kind, criterion_ids, stage=None, nomina
 
 
 def fetch(*, plan, category_id, stage=None):
-    """{round id: [(nomination, reviewer, criterion, value), ...]} for the plan's judged criteria (one query)."""
+    """{round id: [(nomination, reviewer, criterion, value), ...]} for the plan's judged criteria (one query).
+
+    Inside `shared_cache()` and for one group's stage, the rows may instead carry the cached scores
+    (one statement when they are still valid, two when not)."""
     ids = [c.id for c in plan.judged_criteria]
     if not ids:
         return {}
+    sql, params = counted_scores(category_id=category_id, stage_kind=plan.stage_kind, criterion_ids=ids,
+                                 stage=stage).query.sql_with_params()
+    if stage is not None and _cache_on.get():
+        return _fetch_cached(plan, category_id, stage, sql, params)
     by_round = {}
     values = {}
     # Read through a plain cursor: 50,000 rows need no per-row ORM conversion (values are integers).
-    sql, params = counted_scores(category_id=category_id, stage_kind=plan.stage_kind, criterion_ids=ids,
-                                 stage=stage).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -92,44 +133,263 @@ def score_group(*, plan, stage, rows):
 
     Returns ({nomination id: {criterion id: JudgedScore}}, Calibration or None). Rows are sorted
     first so that the order the database returns them in never matters.
+
+    The arithmetic is that of rules.map_judged, rules.calibration, Calibration.apply, rules.aggregate,
+    rules.spread and rules.disagrees, operation for operation and in the same order (so the same
+    Decimals to the last digit), but each distinct value is mapped, squared and calibrated once, and
+    no object is made per score: a score is an index into the table of distinct (criterion, value).
     """
+    if isinstance(rows, _CachedScores):
+        return rows.result, rows.calibration
     if not rows:
         return {}, None
     criteria = {c.id: c for c in plan.judged_criteria}
-    mapped_rows = []
-    # Scores repeat (a scale has few steps), so each distinct value is mapped and calibrated once.
-    mapped_cache, calibrated_cache = {}, {}
+    slots = {}  # (criterion id, value) -> k
+    raws, mapped = [], []  # by k
+    groups = {}  # (nomination id, criterion id) -> [(reviewer id, k)], by nomination, reviewer
+    by_reviewer = {}  # reviewer id -> [k], in the order of the sorted rows
     with exact():
         for nomination_id, reviewer_id, criterion_id, value in sorted(rows):
-            mapped = mapped_cache.get((criterion_id, value))
-            if mapped is None:
+            k = slots.get((criterion_id, value))
+            if k is None:
                 c = criteria[criterion_id]
-                mapped = mapped_cache[(criterion_id, value)] = map_judged(value, c.scale_min, c.scale_max)
-            mapped_rows.append((nomination_id, reviewer_id, criterion_id, value, mapped))
-    fitted = None
-    if stage.calibrate:
-        by_reviewer = {}
-        for _n, reviewer_id, _c, _v, mapped in mapped_rows:
-            by_reviewer.setdefault(reviewer_id, []).append(mapped)
-        fitted = calibration(by_reviewer)
-    grouped = {}
-    for nomination_id, reviewer_id, criterion_id, value, mapped in mapped_rows:
-        calibrated = mapped
-        if fitted is not None:
-            calibrated = calibrated_cache.get((reviewer_id, mapped))
-            if calibrated is None:
-                calibrated = calibrated_cache[(reviewer_id, mapped)] = fitted.apply(reviewer_id, mapped)
-        grouped.setdefault(nomination_id, {}).setdefault(criterion_id, []).append(
-            ReviewerScore(reviewer_id=reviewer_id, raw=value, mapped=mapped, calibrated=calibrated))
+                k = slots[(criterion_id, value)] = len(raws)
+                raws.append(value)
+                mapped.append(map_judged(value, c.scale_min, c.scale_max))
+            ks = by_reviewer.get(reviewer_id)
+            if ks is None:
+                ks = by_reviewer[reviewer_id] = []
+            ks.append(k)
+            members = groups.get((nomination_id, criterion_id))
+            if members is None:
+                members = groups[(nomination_id, criterion_id)] = []
+            members.append((reviewer_id, k))
+
+        fitted = _calibration(by_reviewer, mapped) if stage.calibrate else None
+        # reviewer id -> calibrated score by k (the mapped list itself for a reviewer left alone)
+        calibrated = {}
+        for reviewer_id, ks in by_reviewer.items():
+            if fitted is None or reviewer_id not in fitted.reviewers:
+                calibrated[reviewer_id] = mapped
+                continue
+            mine, by_value = [None] * len(mapped), {}
+            for k in set(ks):
+                value = mapped[k]
+                y = by_value.get(value)
+                if y is None:
+                    y = by_value[value] = fitted.apply(reviewer_id, value)
+                mine[k] = y
+            calibrated[reviewer_id] = mine
+
+        method = stage.aggregation
+        scores = []
+        for members in groups.values():
+            values = [calibrated[reviewer_id][k] for reviewer_id, k in members]
+            if method == Aggregation.MEDIAN:
+                ordered = sorted(values)
+                middle = len(ordered) // 2
+                score = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+            elif method == Aggregation.TRIMMED_MEAN and len(values) >= 4:
+                ordered = sorted(values)[1:-1]
+                score = sum(ordered, ZERO) / len(ordered)
+            else:
+                score = sum(values, ZERO) / len(values)
+            scores.append(score)
+
+    # The spread and its comparison in the caller's context, as rules.spread and rules.disagrees.
+    threshold = stage.disagreement_threshold
+    table = (raws, mapped, calibrated)
     result = {}
-    for nomination_id, by_criterion in grouped.items():
-        result[nomination_id] = {}
-        for criterion_id, reviewers in by_criterion.items():
-            mapped = [r.mapped for r in reviewers]
-            result[nomination_id][criterion_id] = JudgedScore(
-                reviewers=reviewers,
-                score=aggregate([r.calibrated for r in reviewers], stage.aggregation),
-                spread=spread(mapped),
-                disagreement=disagrees(mapped, stage.disagreement_threshold),
-            )
+    for ((nomination_id, criterion_id), members), score in zip(groups.items(), scores, strict=True):
+        if len(members) >= 2:
+            values = [mapped[k] for _reviewer_id, k in members]
+            gap = max(values) - min(values)
+        else:
+            gap = ZERO
+        by_criterion = result.get(nomination_id)
+        if by_criterion is None:
+            by_criterion = result[nomination_id] = {}
+        by_criterion[criterion_id] = JudgedScore(score=score, spread=gap, disagreement=round_score(gap) > threshold,
+                                                 members=members, table=table)
+    if isinstance(rows, _RowsToCache):
+        _store(rows, result, fitted)
     return result, fitted
+
+
+def _calibration(by_reviewer, mapped):
+    """rules.calibration over {reviewer id: [k]}: the same operations on the same values in the same order."""
+    everything = [k for ks in by_reviewer.values() for k in ks]
+    rescaled = {}
+    mu = sigma = None
+    if len(everything) >= 2:
+        mu, sigma = _mean_sd(everything, mapped)
+        for reviewer_id, ks in by_reviewer.items():
+            if len(ks) < MIN_CALIBRATION_SCORES:
+                continue
+            mean_r, sigma_r = _mean_sd(ks, mapped)
+            if sigma_r == 0:
+                continue
+            rescaled[reviewer_id] = (mean_r, sigma_r)
+    return Calibration(mu=mu, sigma=sigma, reviewers=rescaled)
+
+
+def _mean_sd(ks, mapped):
+    """rules.mean and rules.sample_sd of [mapped[k] for k in ks] (at least 2), each distinct square once."""
+    values = [mapped[k] for k in ks]
+    mu = sum(values, ZERO) / len(values)
+    squares = [None] * len(mapped)
+    for k in set(ks):
+        squares[k] = (mapped[k] - mu) * (mapped[k] - mu)
+    return mu, (sum([squares[k] for k in ks], ZERO) / (len(values) - 1)).sqrt()
+
+
+# --------------------------------------------------------------------------- the shared cache
+
+CACHE_TABLE = "awards_judgedscorescache"  # migration 0006
+CACHE_FORMAT = 1  # part of every fingerprint: raise it when the computation or the content changes
+_P, _Q = 2147483647, 2147483629
+_cache_on = ContextVar("paritrana_judged_cache", default=False)
+logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def shared_cache():
+    """Within the block, ranking a group at a stage reads and writes the judged scores cache.
+
+    For pages that show scores and flags (leaderboards, progress): a cached group's reviewers
+    (explanations, charts) are recomputed from the database when first read."""
+    token = _cache_on.set(True)
+    try:
+        yield
+    finally:
+        _cache_on.reset(token)
+
+
+class _CachedScores(list):
+    """fetch()'s rows when the cache holds the group's scores for exactly the current inputs."""
+
+    def __init__(self, result, calibration):
+        super().__init__()
+        self.result, self.calibration = result, calibration
+
+    def __bool__(self):
+        return True
+
+
+class _RowsToCache(list):
+    """fetch()'s rows when the cache must be (re)filled: score_group stores what it computes."""
+
+    def __init__(self, rows, group_key, fingerprint):
+        super().__init__(rows)
+        self.group_key, self.fingerprint = group_key, fingerprint
+
+
+def _setup(plan, stage):
+    """What besides the counted scores decides the result: the criteria's scales and the stage's options."""
+    setup = repr((CACHE_FORMAT, [(c.id, str(c.scale_min), str(c.scale_max)) for c in plan.judged_criteria],
+                  bool(stage.calibrate), str(stage.aggregation), str(stage.disagreement_threshold)))
+    return hashlib.sha256(setup.encode()).hexdigest()[:32]
+
+
+def _hashed(sql):
+    """The counted scores with x, a hash of (nomination, reviewer, criterion, value) in integers below 2^31:
+    the fingerprint is (count, Σx, Σ(x² mod Q)), exact on both engines (no sum can overflow)."""
+    x = (f"((((((n * 1000003 + r) %% {_P}) * 48271 + c) %% {_P}) * 16807 + v) %% {_P})")
+    return f"WITH q(n, rid, r, c, v) AS ({sql}) SELECT n, rid, r, c, v, {x} AS x FROM q"
+
+
+def _fetch_cached(plan, category_id, stage, sql, params):
+    group_key = f"{category_id}:{stage.round_id}:{stage.id}"
+    setup = _setup(plan, stage)
+    fingerprint = ("(%s || ':' || CAST(f.n AS TEXT) || ':' || CAST(f.s1 AS TEXT) || ':' || "
+                   "CAST(f.s2 AS TEXT))")
+    check = (f"SELECT f.n, CASE WHEN c.fingerprint = {fingerprint} THEN c.content END FROM "
+             f"(SELECT COUNT(*) AS n, SUM(h.x) AS s1, SUM((h.x * h.x) %% {_Q}) AS s2 FROM ({_hashed(sql)}) h) f "
+             f"LEFT JOIN {CACHE_TABLE} c ON c.group_key = %s")
+    with connection.cursor() as cursor:
+        cursor.execute(check, [setup, *params, group_key])
+        count, content = cursor.fetchone()
+        if not count:
+            return {}
+        if content is not None:
+            result, calibration = _load(content, _Recomputed(plan, category_id, stage))
+            return {stage.round_id: _CachedScores(result, calibration)}
+        cursor.execute(_hashed(sql), params)
+        fetched = cursor.fetchall()
+    # The fingerprint of exactly the rows the scores are computed from (they may have changed since the check).
+    s1 = sum(row[5] for row in fetched)
+    s2 = sum(row[5] * row[5] % _Q for row in fetched)
+    values, rows = {}, []
+    for nomination_id, _rid, reviewer_id, criterion_id, scaled, _x in fetched:
+        value = values.get(scaled)
+        if value is None:
+            value = values[scaled] = Decimal(int(scaled)).scaleb(-4)
+        rows.append((nomination_id, reviewer_id, criterion_id, value))
+    if not rows:
+        return {}
+    return {stage.round_id: _RowsToCache(rows, group_key, f"{setup}:{len(rows)}:{s1}:{s2}")}
+
+
+def _store(rows, result, calibration):
+    groups = [[nomination_id, criterion_id, None if s.score is None else str(s.score), str(s.spread), s.disagreement]
+              for nomination_id, by_criterion in result.items() for criterion_id, s in by_criterion.items()]
+    fitted = None
+    if calibration is not None:
+        fitted = [None if calibration.mu is None else str(calibration.mu),
+                  None if calibration.sigma is None else str(calibration.sigma),
+                  [[rid, str(m), str(sd)] for rid, (m, sd) in calibration.reviewers.items()]]
+    content = json.dumps({"groups": groups, "calibration": fitted}, separators=(",", ":"))
+    sql = (f"INSERT INTO {CACHE_TABLE} (group_key, fingerprint, content) VALUES (%s, %s, %s) "
+           "ON CONFLICT (group_key) DO UPDATE SET fingerprint = excluded.fingerprint, content = excluded.content")
+    try:
+        # A savepoint inside a transaction, so that a failed write (a busy SQLite file) does not break it.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [rows.group_key, rows.fingerprint, content])
+    except DatabaseError as error:  # the cache is an optimisation: the page goes on without it
+        logger.warning("judged scores cache not written for %s: %s", rows.group_key, error)
+
+
+def _load(content, recompute):
+    data = json.loads(content)
+    numbers = {}
+
+    def number(text):
+        value = numbers.get(text)
+        if value is None:
+            value = numbers[text] = Decimal(text)
+        return value
+
+    result = {}
+    for nomination_id, criterion_id, score, spread, disagreement in data["groups"]:
+        by_criterion = result.get(nomination_id)
+        if by_criterion is None:
+            by_criterion = result[nomination_id] = {}
+        by_criterion[criterion_id] = JudgedScore(
+            score=None if score is None else Decimal(score), spread=number(spread), disagreement=disagreement,
+            members=(nomination_id, criterion_id), table=recompute)
+    calibration = None
+    if data["calibration"] is not None:
+        mu, sigma, reviewers = data["calibration"]
+        calibration = Calibration(mu=None if mu is None else Decimal(mu), sigma=None if sigma is None else Decimal(sigma),
+                                  reviewers={rid: (Decimal(m), Decimal(sd)) for rid, m, sd in reviewers})
+    return result, calibration
+
+
+class _Recomputed:
+    """The reviewers of a group whose scores came from the cache, computed from the database when first read."""
+
+    def __init__(self, plan, category_id, stage):
+        self.plan, self.category_id, self.stage = plan, category_id, stage
+        self.result = None
+
+    def reviewers(self, nomination_id, criterion_id):
+        if self.result is None:
+            token = _cache_on.set(False)
+            try:
+                rows = fetch(plan=self.plan, category_id=self.category_id, stage=self.stage)
+            finally:
+                _cache_on.reset(token)
+            self.result, _calibration = score_group(plan=self.plan, stage=self.stage,
+                                                    rows=rows.get(self.stage.round_id, []))
+        score = self.result.get(nomination_id, {}).get(criterion_id)
+        return list(score.reviewers) if score is not None else []

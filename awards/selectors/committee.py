@@ -1,6 +1,7 @@
 """Reads for the committee workspace and the public results page, scoped to the user."""
-from django.db.models import CharField, Count, OuterRef, Q, Subquery
-from django.db.models.functions import Cast
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce
+from django.db.models.query import ModelIterable
 from django.shortcuts import get_object_or_404
 
 from .. import permissions
@@ -62,16 +63,21 @@ def access_round(user, round_id, *, manage=False):
 
 
 def categories_of_round(round_):
-    """The categories ranked in this round (national-only ones only in the national round), with counts."""
+    """The categories ranked in this round (national-only ones only in the national round), with counts.
+
+    Each count is a subquery on the (category, round, eligibility) index: it reads the category's
+    nominations in this round only, not the category's nominations in every round joined and grouped."""
     categories = Category.objects.filter(edition_id=round_.edition_id).select_related("edition")
     if round_.level != RoundLevel.NATIONAL:
         categories = categories.filter(national_only=False)
+
+    def count(**extra):
+        nominations = Nomination.objects.filter(category=OuterRef("pk"), round=round_, **extra).order_by()
+        return Subquery(nominations.values("category").annotate(n=Count("*")).values("n"))
+
     return categories.annotate(
-        nomination_count=Count("nominations", filter=Q(nominations__round=round_), distinct=True),
-        eligible_count=Count(
-            "nominations", filter=Q(nominations__round=round_, nominations__eligibility=Eligibility.ELIGIBLE),
-            distinct=True,
-        ),
+        nomination_count=Coalesce(count(), 0),
+        eligible_count=Coalesce(count(eligibility=Eligibility.ELIGIBLE), 0),
     ).order_by("position", "code")
 
 
@@ -176,9 +182,23 @@ def audit_events(user):
     )
 
 
+class PagedByKeys(QuerySet):
+    """A queryset whose slices (a table's page) are read in two steps: the page's primary keys by a narrow
+    query, which joins only what the filters and the order need, then those rows with everything the page
+    shows. Sorting the tens of thousands of rows of a large round then moves ids, not whole joined rows."""
+
+    def __getitem__(self, k):
+        if (isinstance(k, slice) and k.stop is not None and self._result_cache is None
+                and self._iterable_class is ModelIterable and not self.query.is_sliced):
+            keys = list(self.values_list("pk", flat=True)[k])
+            rows = {row.pk: row for row in self.filter(pk__in=keys).order_by()} if keys else {}
+            return [rows[key] for key in keys]
+        return super().__getitem__(k)
+
+
 def round_nominations(round_):
-    """The nominations of a round with what the nominations table shows, in one query."""
-    return Nomination.objects.filter(round=round_).select_related(
+    """The nominations of a round with what the nominations table shows: a page in two queries (PagedByKeys)."""
+    return PagedByKeys(model=Nomination).filter(round=round_).select_related(
         "nominee__region", "category", "advanced_from__round__province")
 
 
@@ -234,8 +254,9 @@ def round_flags(round_, categories):
     """Every flagged row (incomplete, disagreement, tie at a boundary) of each category's live ranking at
     its default stage: [(category, stage, RankingRow)]. A fixed number of queries per category that has an
     eligible nomination (`eligible_count`, from categories_of_round); a category without one would rank
-    nothing, so it costs no query."""
+    nothing, so it costs no query. Judged scores come from the shared cache while their inputs are unchanged."""
     from ..scoring import ScoringError, default_stage, rank_group
+    from ..scoring.judged import shared_cache
 
     stages = list(Stage.objects.filter(round=round_))
     flagged = []
@@ -243,11 +264,12 @@ def round_flags(round_, categories):
         stage = default_stage(stages)
     except ScoringError:
         return flagged
-    for category in categories:
-        if getattr(category, "eligible_count", None) == 0:
-            continue
-        ranking = rank_group(category, round_, stage)
-        flagged += [(category, stage, row) for row in ranking.rows if row.flags]
+    with shared_cache():
+        for category in categories:
+            if getattr(category, "eligible_count", None) == 0:
+                continue
+            ranking = rank_group(category, round_, stage)
+            flagged += [(category, stage, row) for row in ranking.rows if row.flags]
     return flagged
 
 

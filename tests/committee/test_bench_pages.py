@@ -12,7 +12,7 @@ def test_bench_pages_times_every_page_with_a_query_count_independent_of_the_page
     call_command("bench_pages", "--nominees", "3000", "--runs", "2", "--audit-events", "300")
     lines = capsys.readouterr().out.splitlines()
     table = {m[1].strip(): (float(m[2]), float(m[3]), int(m[4]))
-             for m in (re.match(r"(.{58}) +([\d.]+) +([\d.]+) +(\d+) +(\d+)$", line) for line in lines) if m}
+             for m in (re.match(r"(.{58}) +([\d.]+) +([\d.]+) +(\d+) +(\d+) +([\d.]+)$", line) for line in lines) if m}
     assert len(table) == 10
     queries = {name: count for name, (_p50, _p95, count) in table.items()}
     assert queries["nominations, provincial round XP0"] == queries["nominations, provincial round XP0, page 10"]

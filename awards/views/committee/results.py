@@ -2,6 +2,7 @@
 import csv
 import io
 import json
+from contextlib import nullcontext
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -20,6 +21,7 @@ from ...imports.results_pdf import annex_filename, result_annex_pdf
 from ...imports.tabular import neutralise
 from ...models import Stage, StageKind
 from ...scoring import ScoringError, default_stage, explain, rank_group
+from ...scoring.judged import shared_cache as judged_cache
 from ...selectors import committee as selectors
 from ...selectors.charts import province_coverage
 from ...services import results as results_service
@@ -71,7 +73,12 @@ def chosen_stage(request, stages):
 
 
 class GroupMixin:
-    """Resolves the ranking group in the URL (round, category) and the chosen stage, and ranks it."""
+    """Resolves the ranking group in the URL (round, category) and the chosen stage, and ranks it.
+
+    Pages that show only scores and flags set `shared_cache`: the judged scores of a large group then
+    come from the cache shared by all processes while their inputs are unchanged (scoring/judged.py)."""
+
+    shared_cache = False
 
     def load_group(self):
         self.round = selectors.access_round(self.request.user, self.kwargs["round_id"])
@@ -79,7 +86,8 @@ class GroupMixin:
         self.stages = selectors.stages_of_round(self.round)
         try:
             self.stage = chosen_stage(self.request, self.stages)
-            self.ranking = rank_group(self.category, self.round, self.stage)
+            with judged_cache() if self.shared_cache else nullcontext():
+                self.ranking = rank_group(self.category, self.round, self.stage)
             self.scoring_error = None
         except ScoringError as error:
             self.ranking, self.scoring_error = None, str(error)
@@ -97,6 +105,7 @@ class LeaderboardView(CommitteeMixin, GroupMixin, SingleTableMixin, FilterView):
     filterset_class = LeaderboardFilter
     table_pagination = {"per_page": 50}
     strict = False
+    shared_cache = True
 
     def get(self, request, *args, **kwargs):
         self.load_group()
@@ -138,6 +147,8 @@ def filtered_records(ranking, nominations, filterset):
 
 class LeaderboardExportView(CommitteeMixin, GroupMixin, View):
     """The leaderboard as streamed CSV or as XLSX, with the page's filters."""
+
+    shared_cache = True
 
     def get(self, request, round_id, category_id, fmt):
         if fmt not in ("csv", "xlsx"):
