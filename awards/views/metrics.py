@@ -109,7 +109,7 @@ def access_upload(request, token):
 
 
 class MetricsExportView(LoginRequiredMixin, View):
-    """CSV is streamed as it is read; XLSX is built in a temporary file with openpyxl's write-only mode."""
+    """CSV is streamed as it is read; XLSX is built in a temporary file with XlsxWriter's constant-memory mode."""
 
     def get(self, request):
         user = request.user
