@@ -613,18 +613,27 @@ class ChunkWriter:
         connection.ensure_connection()
         self.raw = connection.connection
         self.postgres = connection.vendor == "postgresql"
-        self.queue = queue.Queue(maxsize=2)
         self.error = None
-        self.thread = threading.Thread(target=self._run, name="metrics-import-writer", daemon=True)
-        self.thread.start()
+        self.thread = None
+        if self.postgres:
+            # SQLite works inside the Python process and would only trade the GIL back and forth with
+            # the reader (its executemany releases and retakes it for every row): it writes inline.
+            self.queue = queue.Queue(maxsize=2)
+            self.thread = threading.Thread(target=self._run, name="metrics-import-writer", daemon=True)
+            self.thread.start()
 
     def submit(self, writes):
         self._raise()
-        self.queue.put(writes)
+        if self.thread is None:
+            with self.lock, closing(self.raw.cursor()) as cursor:
+                self._write(cursor, writes)
+        else:
+            self.queue.put(writes)
 
     def finish(self):
-        self.queue.put(None)
-        self.thread.join()
+        if self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
         self._raise()
 
     def _raise(self):
