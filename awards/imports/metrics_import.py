@@ -12,6 +12,7 @@ fire on a valid file (a nominee-year's changed values are deleted, then inserted
 """
 import csv
 import json
+import math
 import queue
 import threading
 import time
@@ -169,7 +170,20 @@ class MetricImport:
                 seen.add(current.not_above)
                 current = by_id[current.not_above]
                 metric.depth += 1
+        for metric in by_id.values():
+            # The whole numbers the metric accepts without a closer look (see _parse_row).
+            high = int(MAX_VALUE) - 1
+            for unit, bound in ((PERCENT, 100), (MONTHS, 12), (YES_NO, 1)):
+                if metric.unit == unit:
+                    high = min(high, bound)
+            if metric.max is not None:
+                high = min(high, math.floor(metric.max))
+            metric.int_high = high
+            metric.int_low = max(0, math.ceil(metric.min)) if metric.min is not None else 0
         self.metric_by_id = by_id
+        self.applicable = {
+            kind: frozenset(m.id for m in by_id.values() if kind in m.kinds) for kind in KINDS
+        }
         return {m.code: m for m in by_id.values()}
 
     # -- problems ----------------------------------------------------------------------------
@@ -293,9 +307,22 @@ class MetricImport:
         if "sector" in index:
             row.sector = texts[index["sector"]].lower()
         self._check_nominee_cells(row)
+        values = row.values
+        applicable = self.applicable.get(row.kind, ())
+        width = len(cells)
         for position, metric in columns.metrics:
-            row.values[metric.id] = self._parse_value(row, metric, cells[position] if position < len(cells) else None,
-                                                      texts[position])
+            text = texts[position]
+            if not text:
+                values[metric.id] = None  # not reported
+                continue
+            cell = cells[position] if position < width else None
+            if metric.id in applicable and cell.__class__ is str and text.isdigit() and text.isascii():
+                # The common case, a plain whole number within the metric's bounds: no further checks.
+                number = int(text)
+                if metric.int_low <= number <= metric.int_high:
+                    values[metric.id] = number
+                    continue
+            values[metric.id] = self._parse_value(row, metric, cell, text)
         return row
 
     def _check_nominee_cells(self, row):
