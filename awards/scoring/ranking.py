@@ -293,7 +293,8 @@ def _assemble(category, round_, stage, computed, results, tie_breakers):
         else:
             tie_plan.append((False, results[criterion.stage_kind], criterion.id, None))
 
-    if len(stage_plans) == 1 and single == stage.kind and current.plan.criteria and not current.plan.judged_criteria:
+    if (INTEGER_PATH and len(stage_plans) == 1 and single == stage.kind and current.plan.criteria
+            and not current.plan.judged_criteria):
         rows, ranks = _metric_only_rows(current, tie_plan)
         return _finish(category, round_, stage, computed, weights, results, tie_breakers, rows, ranks)
 
@@ -341,6 +342,10 @@ def _assemble(category, round_, stage, computed, results, tie_breakers):
     rows.sort(key=lambda r: (r.round_score, r.tie_break), reverse=True)
     ranks = competition_ranks([(r.round_score, r.tie_break) for r in rows])
     return _finish(category, round_, stage, computed, weights, results, tie_breakers, rows, ranks)
+
+
+# Groups ranked at one metric-only stage take `_metric_only_rows` (tests turn it off to compare both paths).
+INTEGER_PATH = True
 
 
 def _metric_only_rows(result, tie_plan):

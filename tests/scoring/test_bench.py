@@ -27,3 +27,23 @@ def test_bench_refuses_a_database_with_real_editions():
     f.edition(2025)
     with pytest.raises(BenchRefused):
         bench_build(1000, log=quiet)
+
+
+def test_integer_path_of_metric_only_groups_equals_the_decimal_path(monkeypatch):
+    """Most groups (every provincial one at the assessment) are ranked by `_metric_only_rows` in integers;
+    the general Decimal path must give the same ranks, scores, tie-break keys, flags and order."""
+    from awards.models import Edition
+    from awards.scoring import ranking
+
+    bench_build(1000, log=quiet)
+    edition = Edition.objects.get(year=2090)
+
+    def table(rankings):
+        return [(r.category.code, str(r.round.key), [
+            (row.nomination_id, row.rank, row.round_score, row.stage_scores, row.tie_break, row.flags,
+             [str(m) for m in row.missing]) for row in r.rows]) for r in rankings]
+
+    fast = table(ranking.rank_edition(edition))
+    monkeypatch.setattr(ranking, "INTEGER_PATH", False)
+    assert table(ranking.rank_edition(edition)) == fast
+    assert sum(len(rows) for _c, _r, rows in fast) > 500
