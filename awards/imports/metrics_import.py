@@ -448,7 +448,10 @@ class MetricImport:
             "SELECT id, code, kind, name, region_id, size, sector FROM awards_nominee WHERE code {}", codes)}
         new_employer_codes = [r.code for r in rows if r.kind in EMPLOYER_KINDS and r.code and r.code not in existing]
         npp_holders = dict(self._select(
-            "SELECT employer_number, code FROM awards_nominee WHERE employer_number {}", new_employer_codes
+            # Written as the partial unique index's own condition, so that SQLite uses that index (a
+            # scan of every nominee per chunk made the import quadratic).
+            "SELECT employer_number, code FROM awards_nominee WHERE NOT (employer_number = '') AND employer_number {}",
+            new_employer_codes
         )) if new_employer_codes else {}
         stored = {}  # nominee id -> {metric id: value}
         if existing:
