@@ -1,6 +1,6 @@
 """Reads for the committee workspace and the public results page, scoped to the user."""
 from django.db import connection
-from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.query import ModelIterable
 from django.shortcuts import get_object_or_404
@@ -188,49 +188,22 @@ class PagedByKeys(QuerySet):
     query, which joins only what the filters and the order need, then those rows with everything the page
     shows. Sorting the tens of thousands of rows of a large round then moves ids, not whole joined rows.
 
-    With `page(number, size)` (the page the request asks for), count() reads that page's keys and the total
-    in one statement (COUNT(*) OVER ()), so the paginator's count costs no second pass over the rows.
-
     On PostgreSQL the keys and the count are planned with random_page_cost = 1.1 (data in memory or on SSD,
     as for the scoring statements): with the default 4 the planner scans all 800,000 nominees to search or
-    sort a round's 20,000 nominations by name, instead of looking up those 20,000."""
-
-    _page = None  # (offset, size)
-    _keys = None  # (offset, [primary keys]) read by count()
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._page = self._page
-        return clone
-
-    def page(self, number, size):
-        clone = self._chain()
-        clone._page = ((max(number, 1) - 1) * size, size)
-        return clone
+    sort a round's 20,000 nominations by name, instead of looking up those 20,000. (Reading the total with
+    the keys, COUNT(*) OVER (), was tried: it makes the default order read every row, not only the first
+    category's, and was slower.)"""
 
     def __getitem__(self, k):
         if (isinstance(k, slice) and k.stop is not None and self._result_cache is None
                 and self._iterable_class is ModelIterable and not self.query.is_sliced):
-            start = k.start or 0
-            if self._keys is not None and self._keys[0] == start and k.stop - start <= self._page[1]:
-                keys = self._keys[1][:k.stop - start]
-            else:
-                keys = [key for (key,) in _planned(self.values_list("pk")[k].query)]
+            keys = [key for (key,) in _planned(self.values_list("pk")[k].query)]
             rows = {row.pk: row for row in self.filter(pk__in=keys).order_by()} if keys else {}
             return [rows[key] for key in keys]
         return super().__getitem__(k)
 
     def count(self):
-        if self._result_cache is not None or self.query.is_sliced:
-            return super().count()
-        if self._page is not None:
-            offset, size = self._page
-            rows = _planned(self.annotate(paged_total=Window(Count("pk"))).values_list("pk", "paged_total")
-                            [offset:offset + size].query)
-            if rows:
-                self._keys = (offset, [key for key, _total in rows])
-                return rows[0][1]
-        if connection.vendor != "postgresql":
+        if self._result_cache is not None or self.query.is_sliced or connection.vendor != "postgresql":
             return super().count()
         sql, params = self.values("pk").order_by().query.sql_with_params()
         return _planned(None, f"SELECT COUNT(*) FROM ({sql}) counted", params)[0][0]

@@ -42,11 +42,11 @@ def urls(award, category, nomination, snapshot):
 
 PINNED = {
     # session, user, profile (role) come first on every signed-in page. A nominations page reads its
-    # rows' ids with the total, then those rows (selectors.PagedByKeys).
+    # rows' ids, then those rows (selectors.PagedByKeys).
     # The first leaderboard view fills the judged scores cache (the rows' read, then the write in a
     # savepoint: 4 more queries); the next views read it (scoring/judged.py, shared_cache).
     "overview": 5, "round": 8, "leaderboard": 17, "leaderboard filtered": 13, "leaderboard csv": 12,
-    "leaderboard xlsx": 12, "explanation": 12, "snapshot": 4, "audit": 5, "nominations": 7, "assignments": 9,
+    "leaderboard xlsx": 12, "explanation": 12, "snapshot": 4, "audit": 5, "nominations": 8, "assignments": 9,
     # Progress ranks each of the round's categories for its flags: 8 categories here (the demo's 7 + 1);
     # one demo category with judged scores fills its cache entry here.
     "progress": 42, "advancement": 11, "charts": 12, "public results": 5, "public results again": 4,

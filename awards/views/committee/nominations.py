@@ -33,9 +33,7 @@ class NominationsView(CommitteeMixin, SingleTableMixin, FilterView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        number = self.request.GET.get("page", "")
-        return selectors.round_nominations(self.round).page(int(number) if number.isdigit() else 1,
-                                                            self.table_pagination["per_page"])
+        return selectors.round_nominations(self.round)
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "categories": self.categories}
