@@ -198,7 +198,12 @@ class PagedByKeys(QuerySet):
         if (isinstance(k, slice) and k.stop is not None and self._result_cache is None
                 and self._iterable_class is ModelIterable and not self.query.is_sliced):
             keys = [key for (key,) in _planned(self.values_list("pk")[k].query)]
-            rows = {row.pk: row for row in self.filter(pk__in=keys).order_by()} if keys else {}
+            if not keys:
+                return []
+            # The rows by primary key only: the filters (a search on the nominee) have done their work.
+            rows = QuerySet(self.model, using=self.db).filter(pk__in=keys)
+            rows.query.select_related = self.query.select_related
+            rows = {row.pk: row for row in rows}
             return [rows[key] for key in keys]
         return super().__getitem__(k)
 
