@@ -8,9 +8,8 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .imports.numbers import format_decimal
-
 from . import models
+from .imports.numbers import format_decimal
 
 
 @admin.register(models.Region)
