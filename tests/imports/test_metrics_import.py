@@ -217,6 +217,32 @@ def test_a_problem_after_written_chunks_rolls_everything_back(regions, write_csv
     assert (Nominee.objects.count(), MetricValue.objects.count()) == (0, 0)
 
 
+def test_a_failed_write_after_written_chunks_leaves_nothing(regions, write_csv, monkeypatch):
+    """The database refusing a chunk (or the writer dying) mid-import: the error reaches the caller and
+    the chunks already written are rolled back with the rest (on PostgreSQL they are written by the
+    writer thread, inside the import's transaction)."""
+    from django.db import DatabaseError
+
+    monkeypatch.setattr(importer_module, "CHUNK_ROWS", 2)
+    written = []
+    real_write = importer_module.ChunkWriter._write
+
+    def failing_write(self, cursor, writes):
+        if len(written) == 2:
+            raise DatabaseError("disk full")
+        real_write(self, cursor, writes)
+        written.append(writes)
+
+    monkeypatch.setattr(importer_module.ChunkWriter, "_write", failing_write)
+    rows = [[f"NPP{i:03d}", "business", f"PT {i}", "18.72", "", "", "5", "4", "", ""] for i in range(7)]
+
+    with pytest.raises(DatabaseError, match="disk full"):
+        run(write_csv(rows))
+
+    assert len(written) == 2
+    assert (Nominee.objects.count(), MetricValue.objects.count(), AuditEvent.objects.count()) == (0, 0, 0)
+
+
 def test_every_problem_of_the_file_is_reported_not_only_the_first(regions, write_csv, monkeypatch):
     monkeypatch.setattr(importer_module, "CHUNK_ROWS", 2)
     rows = [["NPP001", "business", "PT 1", "18.72", "", "", "-1", "", "", ""],
