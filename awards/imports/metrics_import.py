@@ -7,8 +7,9 @@ import. The first problem stops the writing (the rest of the file is still check
 problem is reported) and the transaction is rolled back at the end: a bad file, or a killed process,
 leaves the database as it was.
 
-The database triggers of migration 0002 stay in force; the writes are ordered so that they never
-fire on a valid file (a nominee-year's changed values are deleted, then inserted totals first).
+Writing is `ChunkWriter`'s: on PostgreSQL on a thread of its own, while the next chunk is read. The
+database's own checks on metric values (migrations 0002, 0005, 0007) stay in force; a valid file never
+trips them.
 """
 import csv
 import json
@@ -28,7 +29,7 @@ from django.utils.translation import gettext as _
 from ..models import BusinessSize, MetricDefinition, MetricUnit, MetricValue, Nominee, NomineeKind, Region, Sector
 from ..services.audit import audit_record
 from .numbers import format_decimal, parse_decimal
-from .tabular import Problem, UnreadableFile, open_table, unneutralise
+from .tabular import Problem, ProblemCount, UnreadableFile, open_table, unneutralise
 
 NOMINEE_COLUMNS = ("nominee_code", "nominee_kind", "nominee_name", "region_code")
 BUSINESS_COLUMNS = ("size", "sector")
@@ -67,7 +68,7 @@ class NomineeChange:
 
 
 @dataclass
-class ImportResult:
+class ImportResult(ProblemCount):
     year: int
     dry_run: bool
     rows: int = 0
@@ -83,14 +84,6 @@ class ImportResult:
     changes: list = field(default_factory=list)  # the first CHANGES_KEPT
     applied: bool = False
     seconds: float = 0.0
-
-    @property
-    def ok(self):
-        return self.problem_count == 0
-
-    @property
-    def problems_truncated(self):
-        return self.problem_count > len(self.problems)
 
     @property
     def has_changes(self):
@@ -160,16 +153,9 @@ class MetricImport:
             "id", "code", "unit", "kinds", "min_value", "max_value", "not_above_id", "label_id", "label_en"))
         by_id = {
             d[0]: Metric(id=d[0], code=d[1], unit=d[2], kinds=frozenset(d[3] or ()), min=d[4], max=d[5],
-                         not_above=d[6], depth=0)
+                         not_above=d[6])
             for d in definitions
         }
-        for metric in by_id.values():
-            # Depth along the not_above chain: totals (depth 0) are inserted before their parts.
-            seen, current = set(), metric
-            while current.not_above and current.not_above not in seen:
-                seen.add(current.not_above)
-                current = by_id[current.not_above]
-                metric.depth += 1
         for metric in by_id.values():
             # The whole numbers the metric accepts without a closer look (see _parse_row).
             high = int(MAX_VALUE) - 1
@@ -494,16 +480,10 @@ class MetricImport:
             self.regions[code] = (level, province_id or code)
 
     def _select(self, sql, values, params=()):
-        """Rows of `sql`, whose `{}` becomes "IN the list `values`", as one parameter on either engine.
-
-        (An IN list of thousands of placeholders costs more to build and parse than the lookup itself.)
-        """
+        """Rows of `sql`, whose `{}` becomes "IN the list `values`" (`in_list`)."""
         if not values:
             return []
-        if connection.vendor == "postgresql":
-            condition, value = "= ANY(%s)", list(values)
-        else:
-            condition, value = "IN (SELECT value FROM json_each(%s))", json.dumps(list(values))
+        condition, value = in_list(values, postgres=connection.vendor == "postgresql")
         with self.db_lock, connection.cursor() as cursor:
             cursor.execute(sql.format(condition), [*params, value])
             return cursor.fetchall()
@@ -707,9 +687,8 @@ class ChunkWriter:
             else:
                 insert_rows(cursor, "awards_nominee", INSERT_NOMINEE_COLUMNS,
                             [n for n, _v in writes.new_nominees], postgres=False)
-                codes = json.dumps([n[0] for n, _v in writes.new_nominees])
-                cursor.execute("SELECT code, id FROM awards_nominee WHERE code IN (SELECT value FROM json_each(?))",
-                               [codes])
+                condition, codes = in_list([n[0] for n, _v in writes.new_nominees], postgres=False, mark="?")
+                cursor.execute(f"SELECT code, id FROM awards_nominee WHERE code {condition}", [codes])
                 by_code = dict(cursor.fetchall())
                 ids = [by_code[n[0]] for n, _v in writes.new_nominees]
             values = values + [(nominee_id, metric_id, value)
@@ -722,10 +701,19 @@ class ChunkWriter:
                 with cursor.copy("COPY awards_metricvalue (nominee_id, year, metric_id, value) FROM STDIN") as copy:
                     copy.write(text)
             else:
-                cursor.executemany("INSERT INTO awards_metricvalue (nominee_id, year, metric_id, value) "
-                                   "VALUES (?, ?, ?, ?)",
-                                   [(nominee_id, year, metric_id, value if value.__class__ is int else str(value))
-                                    for nominee_id, metric_id, value in values])
+                insert_rows(cursor, "awards_metricvalue", ("nominee_id", "year", "metric_id", "value"),
+                            [(nominee_id, year, metric_id, value) for nominee_id, metric_id, value in values],
+                            postgres=False)
+
+
+def in_list(values, *, postgres, mark="%s"):
+    """(condition, parameter) for "column IN `values`" passed as one parameter, on either engine.
+
+    (An IN list of thousands of placeholders costs more to build and parse than the lookup itself.)
+    """
+    if postgres:
+        return f"= ANY({mark})", list(values)
+    return f"IN (SELECT value FROM json_each({mark}))", json.dumps(list(values))
 
 
 def insert_rows(cursor, table, columns, rows, *, postgres):

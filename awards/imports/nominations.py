@@ -17,7 +17,7 @@ from .. import permissions
 from ..models import Category, Nomination, Nominee, Round, RoundLevel, Stage, StageKind, StageStatus
 from ..services import nominations as nomination_service
 from ..services.audit import audit_record
-from .tabular import Problem, UnreadableFile, open_table, unneutralise
+from .tabular import Problem, ProblemCount, UnreadableFile, open_table, unneutralise
 
 COLUMNS = ("category", "round", "nominee")
 PROBLEMS_KEPT = 1000
@@ -25,20 +25,12 @@ LOOKUP_CHUNK = 500  # codes per IN (...) lookup, well under SQLite's variable li
 
 
 @dataclass
-class NominationsImportResult:
+class NominationsImportResult(ProblemCount):
     rows: int = 0
     created: list = field(default_factory=list)  # the new Nominations, in file order
     problem_count: int = 0
     problems: list = field(default_factory=list)  # the first PROBLEMS_KEPT
     dry_run: bool = False
-
-    @property
-    def ok(self):
-        return self.problem_count == 0
-
-    @property
-    def problems_truncated(self):
-        return self.problem_count > len(self.problems)
 
     def per_round(self):
         """[(round, count)] of the nominations made, in the order the rounds first appear."""

@@ -193,6 +193,18 @@ class Problem:
     message: str
 
 
+class ProblemCount:
+    """What an import result says of its problems; it has `problem_count` and `problems` (the first few)."""
+
+    @property
+    def ok(self):
+        return self.problem_count == 0
+
+    @property
+    def problems_truncated(self):
+        return self.problem_count > len(self.problems)
+
+
 def problem_lines(result):
     """The problems of an import result as lines for a terminal, with a closing line when some were cut."""
     for problem in result.problems:
