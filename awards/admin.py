@@ -43,20 +43,15 @@ class NomineeAdmin(admin.ModelAdmin):
     @admin.display(description=_("reported metrics"))
     def reported_metrics(self, nominee):
         """The nominee's metric values, newest year first (they are changed by the metrics import)."""
-        rows = [
-            (year, metric.code, metric.label, format_decimal(value))
-            for year, metric, value in (
-                (v.year, v.metric, v.value)
-                for v in nominee.metric_values.select_related("metric").order_by("-year", "metric__position")
-            )
-        ] if nominee.pk else []
+        values = nominee.metric_values.select_related("metric").order_by("-year", "metric__position") \
+            if nominee.pk else []
+        rows = [(v.year, v.metric.code, v.metric.label, format_decimal(v.value)) for v in values]
         if not rows:
             return _("none")
         return format_html(
             "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
             _("year"), _("metric"), _("value"),
-            format_html_join("", "<tr><td>{}</td><td title=\"{}\">{}</td><td>{}</td></tr>",
-                             ((year, code, label, value) for year, code, label, value in rows)),
+            format_html_join("", "<tr><td>{}</td><td title=\"{}\">{}</td><td>{}</td></tr>", rows),
         )
 
 
