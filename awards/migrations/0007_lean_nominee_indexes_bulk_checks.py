@@ -28,6 +28,8 @@ CREATE OR REPLACE FUNCTION awards_metricvalue_check_rows() RETURNS trigger LANGU
 SET work_mem = '64MB' SET enable_seqscan = off SET jit = off AS $$
 DECLARE
     found boolean;
+    missing boolean;
+    out_of_range boolean;
 BEGIN
     -- The nominee of each value exists: one probe per distinct nominee.
     EXECUTE 'SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT nominee_id FROM metricvalue_new) n
@@ -42,17 +44,11 @@ BEGIN
                FROM (SELECT metric_id, min(value) AS low, max(value) AS high
                        FROM metricvalue_new GROUP BY metric_id) n
                LEFT JOIN awards_metricdefinition d ON d.id = n.metric_id'
-       INTO found;
-    IF found THEN
+       INTO missing, out_of_range;
+    IF missing THEN
         RAISE EXCEPTION '{previous_0005.MESSAGE_METRIC}' USING ERRCODE = 'foreign_key_violation';
     END IF;
-    EXECUTE 'SELECT bool_or((d.min_value IS NOT NULL AND n.low < d.min_value)
-                            OR (d.max_value IS NOT NULL AND n.high > d.max_value))
-               FROM (SELECT metric_id, min(value) AS low, max(value) AS high
-                       FROM metricvalue_new GROUP BY metric_id) n
-               JOIN awards_metricdefinition d ON d.id = n.metric_id'
-       INTO found;
-    IF found THEN
+    IF out_of_range THEN
         RAISE EXCEPTION '{MESSAGE_RANGE}' USING ERRCODE = 'check_violation';
     END IF;
     -- A part not above its total, on the end state of every (nominee, year) the statement touched:
