@@ -64,3 +64,22 @@ def test_exports_neutralise_spreadsheet_formulas(english, award):
     url = reverse("committee-leaderboard-export", args=[award.provincial.id, award.pemkab.id, "csv"])
     lines = list(csv.reader(io.StringIO(b"".join(english.get(url).streaming_content).decode("utf-8-sig"))))
     assert [line[2] for line in lines if line[1] == "18.72"] == ["'=HYPERLINK(\"http://x\")"]
+
+
+def test_leaderboard_reads_the_region_of_the_shown_page(english, award):
+    """The region (not orderable) is read for the page's rows only: every shown row has its own, on a
+    later page and when sorted, and an unfiltered leaderboard still lists every ranked row."""
+    from awards.models import Nomination
+
+    from .factories import ranking_group
+
+    category, nominations = ranking_group(award, 60)
+    english.force_login(award.observer)
+    url = reverse("committee-leaderboard", args=[award.provincial.id, category.id])
+    regions = dict(Nomination.objects.filter(category=category).values_list("id", "nominee__region__name"))
+    for query in ("", "?page=2", "?sort=-nominee_name&page=2", "?search=Nominee&page=2"):
+        table = english.get(url + query).context["table"]
+        shown = [row.record for row in table.page.object_list]
+        assert shown and all(record["area"] == regions[record["nomination_id"]] for record in shown), query
+    assert english.get(url).context["table"].paginator.count == 60
+    assert english.get(url + "?search=0001").context["table"].paginator.count == 1
