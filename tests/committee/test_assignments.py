@@ -3,6 +3,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.html import escape
 
 from awards.models import Assignment, AuditEvent, Category, Conflict, Nomination
 from awards.services.assignments import AssignmentError, assignment_add, assignments_auto, assignments_bulk
@@ -107,6 +108,22 @@ def test_progress_counts_submissions_and_links_flags(english, award):
     page = response.content.decode()
     first = response.context["flags"][0]
     assert reverse("committee-explanation", args=[award.provincial.id, first[0].id, first[2].nomination_id]) in page
+    # Every flagged row is listed, with its link, its category and nominee (escaped) and its flag codes.
+    category, stage, row = response.context["flags"][-1]
+    link = reverse("committee-explanation", args=[award.provincial.id, category.id, row.nomination_id])
+    codes = "".join(f'<span class="flag">{code}</span>' for code in row.flags)
+    assert (f'<li><a href="{link}?tahap={stage.id}">{escape(category.name)} · {escape(row.nominee_name)}</a> — '
+            f"{codes}</li>") in page
+    assert page.count('<span class="flag">') == sum(len(r.flags) for _c, _s, r in response.context["flags"])
+
+
+def test_progress_escapes_nominee_names_in_the_flags(english, award):
+    from awards.models import Nominee
+
+    Nominee.objects.filter(code="18.72").update(name="Kota <b>Metro</b> & co")
+    english.force_login(award.committee)
+    page = english.get(reverse("committee-progress", args=[award.provincial.id])).content.decode()
+    assert "Kota &lt;b&gt;Metro&lt;/b&gt; &amp; co</a>" in page and "<b>Metro</b>" not in page
 
 
 def test_committee_sees_a_declared_conflict_on_the_progress_page(english, award):
