@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
@@ -70,6 +71,10 @@ class Command(BaseCommand):
                    .first())
         largest_category = (Category.objects.filter(edition=edition, nominations__round=largest)
                             .exclude(pk=judged_category.pk).order_by("code").distinct().first())
+        # The largest metric category of that round too (umkm: 11,570 ranked rows at N = 800,000).
+        biggest_category = (Category.objects.filter(edition=edition, nominations__round=largest)
+                            .exclude(pk=judged_category.pk).annotate(n=Count("nominations")).order_by("-n", "code")
+                            .first())
         client = Client()
         client.force_login(user)
         client.cookies["django_language"] = "en"
@@ -83,6 +88,8 @@ class Command(BaseCommand):
              reverse("committee-nominations", args=[largest.id]) + "?sort=nominee&search=Bench"),
             (f"leaderboard {largest_category.code}, round {largest.province_id}",
              reverse("committee-leaderboard", args=[largest.id, largest_category.id])),
+            (f"leaderboard {biggest_category.code}, round {largest.province_id}",
+             reverse("committee-leaderboard", args=[largest.id, biggest_category.id])),
             ("leaderboard 1,000 × 9 reviewers × 6 judged",
              reverse("committee-leaderboard", args=[judged_round.id, judged_category.id])
              + f"?tahap={judged_stage.id}"),
