@@ -479,9 +479,11 @@ def bench_run(log=print):
     log(f"engine: {connection.vendor}; {nominations} nominations, {metric_values} metric values, year {YEAR}")
 
     started = time.perf_counter()
+    stats = {}
     with CaptureQueriesContext(connection) as queries:
-        rankings = rank_edition(edition)
+        rankings = rank_edition(edition, stats=stats)
     engine_seconds = time.perf_counter() - started
+    query_count = len(queries) + stats["worker_queries"]
     ranked = sum(len(r.rows) for r in rankings)
 
     started = time.perf_counter()
@@ -506,12 +508,13 @@ def bench_run(log=print):
             digest.update(f"{ranking.category.code}|{ranking.round.key}|{row.nominee_code}|{row.rank}|"
                           f"{row.round_score}|{','.join(row.flags)}\n".encode())
     log(f"ranked {ranked} nominations in {len(rankings)} ranking groups")
-    log(f"engine: {engine_seconds:.2f} s, {len(queries)} queries")
+    log(f"engine: {engine_seconds:.2f} s, {query_count} queries "
+        f"({stats['workers']} connection{'s' if stats['workers'] > 1 else ''})")
     log(f"hand-written SQL (assessment metric totals, one statement): {hand_seconds:.2f} s, {len(hand)} rows")
     log(f"ratio engine / hand-written: {engine_seconds / hand_seconds:.2f}")
     log(f"metric totals equal to the hand-written statement's: {'yes' if mismatches == 0 else f'NO ({mismatches} differ)'}")
     log(f"checksum of every rank, score and flag: {digest.hexdigest()}")
-    return {"engine_seconds": engine_seconds, "queries": len(queries), "hand_seconds": hand_seconds,
+    return {"engine_seconds": engine_seconds, "queries": query_count, "hand_seconds": hand_seconds,
             "mismatches": mismatches, "checksum": digest.hexdigest(), "ranked": ranked}
 
 

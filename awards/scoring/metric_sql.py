@@ -289,7 +289,8 @@ def run(sql, *, large=False):
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            settings = POSTGRES_SETTINGS + (f"; {POSTGRES_LARGE}" if large else "")
+            # Reset when not large: a reader connection runs several statements in one transaction.
+            settings = f"{POSTGRES_SETTINGS}; {POSTGRES_LARGE if large else POSTGRES_NOT_LARGE}"
             cursor.execute(f"{settings}; {sql.text}", sql.params)
             while cursor.description is None and cursor.nextset():
                 pass
@@ -304,6 +305,7 @@ POSTGRES_SETTINGS = "SET LOCAL jit = off; SET LOCAL work_mem = '256MB'; SET LOCA
 # the category's nominations and merges the workers' partial groups again, which costs more CPU, but it
 # still finished sooner than the serial plan on the shared 2-core machine (best of 3: 7.1 s against 8.5 s).
 POSTGRES_LARGE = "SET LOCAL enable_nestloop = off"
+POSTGRES_NOT_LARGE = "SET LOCAL enable_nestloop = DEFAULT"
 # A category holding at least this share of the edition's nominations, and at least this many, is
 # `large` for `run` (rank_edition decides; a single ranking group never is).
 LARGE_SHARE = 0.25

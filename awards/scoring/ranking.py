@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ..models import Criterion, RoundLevel, Stage, StageKind, StageStatus
 from . import judged as judged_scores
 from .metric_sql import LARGE_MINIMUM, LARGE_SHARE, ScoringError, metric_totals, stage_plan
+from .readers import Readers, worker_count
 from .rules import ZERO, boundary_ties, competition_ranks, exact, round_score
 
 
@@ -163,9 +164,13 @@ def rank_group(category, round_, stage=None):
     return _assemble(category, round_, stage, computed, results, tie_breakers)
 
 
-def rank_edition(edition):
+def rank_edition(edition, *, stats=None):
     """Rank every ranking group of the edition at its default stage, in a number of queries fixed by
     the edition's categories and stages (not by its nominations). Returns a list of Rankings.
+
+    On PostgreSQL the reads run on several connections sharing one snapshot (readers.py), the largest
+    categories first, while this thread assembles the categories already read. `stats`, a dict, receives
+    the number of worker connections and of the statements they ran.
 
     The cyclic garbage collector is paused meanwhile: a national edition builds millions of rows,
     lists and dicts (none of them cyclic), and each collection would walk all of them again; that
@@ -173,13 +178,17 @@ def rank_edition(edition):
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _rank_edition(edition)
+        with Readers(worker_count()) as readers:
+            rankings = _rank_edition(edition, readers)
+        if stats is not None:
+            stats.update(workers=readers.count, worker_queries=readers.queries)
+        return rankings
     finally:
         if paused:
             gc.enable()
 
 
-def _rank_edition(edition):
+def _rank_edition(edition, readers):
     from django.db.models import Count
 
     from ..models import Category, Round
@@ -198,8 +207,9 @@ def _rank_edition(edition):
             "metric", "denominator", "target_metric").order_by("stage_kind", "position", "code"):
         criteria_by_category.setdefault(c.category_id, []).append(c)
 
-    rankings = []
-    for category in categories:
+    batches = []
+    # The largest categories are read first: their statements take longest.
+    for index, category in sorted(enumerate(categories), key=lambda item: -item[1].nomination_count):
         criteria = criteria_by_category.get(category.id, [])
         groups = []
         for round_id, round_ in rounds.items():
@@ -213,20 +223,25 @@ def _rank_edition(edition):
             groups.append((round_, stage, computed))
         kinds = {s.kind for _r, _s, computed in groups for s in computed}
         tie_breakers = tie_break_criteria(criteria, kinds)
-        data = {}
+        large = (category.nomination_count >= LARGE_MINIMUM
+                 and category.nomination_count >= LARGE_SHARE * all_nominations)
+        reads = []
         for kind in sorted(kinds):
             plan = stage_plan(kind, criteria)
             metric_ids = [c.id for c in tie_breakers if c.kind == "metric" and c.stage_kind == kind]
             # Only the rounds ranked at (or after) this stage kind; all of them means no filter.
             needed = [r.id for r, _s, computed in groups if any(s.kind == kind for s in computed)]
             round_ids = None if len(needed) == len(groups) else needed
-            by_round = {}
-            large = (category.nomination_count >= LARGE_MINIMUM
-                     and category.nomination_count >= LARGE_SHARE * all_nominations)
-            for row in metric_totals(plan=plan, category_id=category.id, year=edition.year, round_ids=round_ids,
-                                     tie_break_ids=metric_ids, large=large):
-                by_round.setdefault(row[1], []).append(row)
-            data[kind] = (plan, metric_ids, by_round, judged_scores.fetch(plan=plan, category_id=category.id))
+            reads.append(readers.submit(_read_stage, plan, metric_ids, category.id, edition.year, round_ids, large))
+        batches.append((reads, (index, category, groups, tie_breakers)))
+
+    by_category = {}
+    for reads, (index, category, groups, tie_breakers) in readers.completed(batches):
+        data = {}
+        for read in reads:
+            plan, metric_ids, by_round, judged = read.result()
+            data[plan.stage_kind] = (plan, metric_ids, by_round, judged)
+        by_category[index] = rankings = []
         for round_, stage, computed in groups:
             results = {}
             for s in computed:
@@ -235,7 +250,16 @@ def _rank_edition(edition):
                                                 metric_ids)
             group_tie_breakers = [c for c in tie_breakers if c.stage_kind in results]
             rankings.append(_assemble(category, round_, stage, computed, results, group_tie_breakers))
-    return rankings
+    return [ranking for index in sorted(by_category) for ranking in by_category[index]]
+
+
+def _read_stage(plan, metric_ids, category_id, year, round_ids, large):
+    """A category's reads for one stage kind: its metric totals by round and its judged scores (2 queries)."""
+    by_round = {}
+    for row in metric_totals(plan=plan, category_id=category_id, year=year, round_ids=round_ids,
+                             tie_break_ids=metric_ids, large=large):
+        by_round.setdefault(row[1], []).append(row)
+    return plan, metric_ids, by_round, judged_scores.fetch(plan=plan, category_id=category_id)
 
 
 def _stage_result(stage, plan, rows, judged_rows, metric_tie_ids):
