@@ -7,17 +7,17 @@ view, and never shows scores of inputs that have changed since.
 """
 import hashlib
 import json
-import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
 from django.db.models import BigIntegerField, Exists, F, OuterRef, Q
 from django.db.models.functions import Cast, Round
 
 from ..models import Aggregation, AssignmentStatus, Conflict, Eligibility, Score
+from .metric_cache import write_entry
 from .rules import MIN_CALIBRATION_SCORES, ZERO, Calibration, exact, map_judged, round_score
 
 
@@ -249,7 +249,6 @@ CACHE_TABLE = "awards_judgedscorescache"  # migration 0006
 CACHE_FORMAT = 1  # part of every fingerprint: raise it when the computation or the content changes
 _P, _Q = 2147483647, 2147483629
 _cache_on = ContextVar("paritrana_judged_cache", default=False)
-logger = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -263,6 +262,11 @@ def shared_cache():
         yield
     finally:
         _cache_on.reset(token)
+
+
+def shared_cache_on():
+    """Whether the code runs inside `shared_cache()` (the metric rows cache follows it too: metric_cache.py)."""
+    return _cache_on.get()
 
 
 class _CachedScores(list):
@@ -339,14 +343,7 @@ def _store(rows, result, calibration):
                   None if calibration.sigma is None else str(calibration.sigma),
                   [[rid, str(m), str(sd)] for rid, (m, sd) in calibration.reviewers.items()]]
     content = json.dumps({"groups": groups, "calibration": fitted}, separators=(",", ":"))
-    sql = (f"INSERT INTO {CACHE_TABLE} (group_key, fingerprint, content) VALUES (%s, %s, %s) "
-           "ON CONFLICT (group_key) DO UPDATE SET fingerprint = excluded.fingerprint, content = excluded.content")
-    try:
-        # A savepoint inside a transaction, so that a failed write (a busy SQLite file) does not break it.
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, [rows.group_key, rows.fingerprint, content])
-    except DatabaseError as error:  # the cache is an optimisation: the page goes on without it
-        logger.warning("judged scores cache not written for %s: %s", rows.group_key, error)
+    write_entry(CACHE_TABLE, rows.group_key, rows.fingerprint, content)
 
 
 def _load(content, recompute):
