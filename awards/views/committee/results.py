@@ -45,6 +45,17 @@ def collector_paused():
             gc.enable()
 
 
+class CollectorPausedMixin:
+    """A page that builds a large ranking: the collector is paused from the view to the rendered page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        with collector_paused():
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            return response
+
+
 class CommitteeMixin(LoginRequiredMixin):
     """Signed-in committee members and observers only; reviewers get 403."""
 
@@ -115,7 +126,7 @@ class GroupMixin:
         return [(s.kind, s.get_kind_display()) for s in self.ranking.stages]
 
 
-class LeaderboardView(CommitteeMixin, GroupMixin, SingleTableMixin, FilterView):
+class LeaderboardView(CollectorPausedMixin, CommitteeMixin, GroupMixin, SingleTableMixin, FilterView):
     template_name = "awards/committee/leaderboard.html"
     table_class = LeaderboardTable
     filterset_class = LeaderboardFilter
@@ -124,9 +135,8 @@ class LeaderboardView(CommitteeMixin, GroupMixin, SingleTableMixin, FilterView):
     shared_cache = True
 
     def get(self, request, *args, **kwargs):
-        with collector_paused():
-            self.load_group()
-            return super().get(request, *args, **kwargs)
+        self.load_group()
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return selectors.group_nominations(self.round, self.category)

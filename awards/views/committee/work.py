@@ -13,7 +13,7 @@ from ... import permissions
 from ...models import Nomination, Panel, Stage
 from ...selectors import committee as selectors
 from ...services import assignments as service
-from .results import CommitteeMixin, collector_paused
+from .results import CollectorPausedMixin, CommitteeMixin
 
 
 class AssignmentsView(CommitteeMixin, TemplateView):
@@ -70,17 +70,15 @@ class AssignmentActionView(CommitteeMixin, View):
         return redirect("committee-assignments", round_id)
 
 
-class ProgressView(CommitteeMixin, TemplateView):
+class ProgressView(CollectorPausedMixin, CommitteeMixin, TemplateView):
     template_name = "awards/committee/progress.html"
 
     def get_context_data(self, **kwargs):
         round_ = selectors.access_round(self.request.user, self.kwargs["round_id"])
         categories = list(selectors.categories_of_round(round_))
-        with collector_paused():
-            flags = selectors.round_flags(round_, categories)
-            items = flag_items(round_, flags)
+        flags = selectors.round_flags(round_, categories)
         return super().get_context_data(round=round_, progress=selectors.round_progress(round_),
-                                        flags=flags, flag_items=items,
+                                        flags=flags, flag_items=flag_items(round_, flags),
                                         conflicts=selectors.round_conflicts(round_), **kwargs)
 
 
