@@ -61,10 +61,12 @@ def database_from_env(default_sqlite_path):
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite_path)}
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers go on while one writer writes; IMMEDIATE avoids lock upgrades that fail.
+        # temp_store=MEMORY keeps statement journals in memory: every INSERT into a table with checking
+        # triggers opens one, and on disk that was ~15 pwrite calls per metric value (import 725k: 87 -> 70 s).
         config["OPTIONS"] = {
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"
+                "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY;"
             ),
             "transaction_mode": "IMMEDIATE",
         }
