@@ -195,7 +195,7 @@ def _without_metric_triggers(fn):
             with connection.cursor() as cursor:
                 cursor.execute("SET session_replication_role = DEFAULT")
         return
-    triggers = importlib.import_module("awards.migrations.0005_metricvalue_composite_key")
+    triggers = importlib.import_module("awards.migrations.0010_sqlite_metricvalue_without_rowid")
     with connection.cursor() as cursor:
         for sql in triggers.SQLITE_BACKWARD:
             cursor.execute(sql)

@@ -163,3 +163,21 @@ def test_rounds_one_per_province_and_one_national(lampung):
     refused(Round.objects.create, edition=edition, level="national")
     refused(Round.objects.create, edition=edition, level="provincial", province=lampung)
     refused(Round.objects.create, edition=edition, level="provincial")
+
+
+def test_sqlite_keeps_metric_values_in_their_key_and_checks_them_with_one_trigger_per_event(db):
+    """Migration 0010: one B-tree for the values (WITHOUT ROWID) and one checking trigger per event, beside
+    the version counter's (0009) and the cascades of its nominee and definition (0008)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite table layout")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'awards_metricvalue'")
+        assert cursor.fetchone()[0].endswith("WITHOUT ROWID")
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'awards_metricvalue'")
+        names = {name for (name,) in cursor.fetchall()}
+    assert names == {
+        "awards_metricvalue_check_insert", "awards_metricvalue_check_update",
+        *(f"awards_metricvalue_scoring_version_{event}" for event in ("insert", "update", "delete")),
+    }
