@@ -79,8 +79,10 @@ class ProgressView(CollectorPausedMixin, CommitteeMixin, TemplateView):
         round_ = selectors.access_round(self.request.user, self.kwargs["round_id"])
         categories = list(selectors.categories_of_round(round_))
         flags = selectors.round_flags(round_, categories)
+        # The flags go to the template as HTML only: a context value stays in the template engine's
+        # reference cycle (a RequestContext and its dicts) until the collector frees it.
         return super().get_context_data(round=round_, progress=selectors.round_progress(round_),
-                                        flags=flags, flag_items=flag_items(round_, flags),
+                                        flag_items=flag_items(round_, flags),
                                         conflicts=selectors.round_conflicts(round_), **kwargs)
 
 
