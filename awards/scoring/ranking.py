@@ -137,20 +137,32 @@ def tie_break_criteria(criteria, stage_kinds):
     return [c for c in ordered if c.stage_kind in stage_kinds]
 
 
+def criteria_by_category(categories):
+    """{category id: [criterion, ...]} in display order, for several categories in one query."""
+    by_category = {c.id: [] for c in categories}
+    for criterion in (Criterion.objects.filter(category__in=list(by_category))
+                      .select_related("metric", "denominator", "target_metric").order_by("stage_kind", "position", "code")):
+        by_category[criterion.category_id].append(criterion)
+    return by_category
+
+
 def category_criteria(category):
-    return list(Criterion.objects.filter(category=category).select_related("metric", "denominator", "target_metric")
-                .order_by("stage_kind", "position", "code"))
+    return criteria_by_category([category])[category.id]
 
 
-def rank_group(category, round_, stage=None):
+def rank_group(category, round_, stage=None, *, stages=None, criteria=None):
     """Rank one ranking group at `stage` (default: the latest opened scored stage). See docs/scoring.md.
 
-    Load `category` with its edition (select_related("edition")) to keep the query count at its minimum.
+    Load `category` with its edition (select_related("edition")) to keep the query count at its minimum;
+    a caller ranking several categories of one round may pass the round's `stages` and the category's
+    `criteria` (criteria_by_category) that it has read once for all of them.
     """
-    stages = list(Stage.objects.filter(round=round_))
+    if stages is None:
+        stages = list(Stage.objects.filter(round=round_))
     if stage is None:
         stage = default_stage(stages)
-    criteria = category_criteria(category)
+    if criteria is None:
+        criteria = category_criteria(category)
     computed = counted_stages(stages, stage)
     tie_breakers = tie_break_criteria(criteria, {s.kind for s in computed})
     results = {}

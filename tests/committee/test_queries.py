@@ -49,11 +49,12 @@ PINNED = {
     # reads the region of its page's rows only, and the ids its filters keep only when a filter is set.
     "overview": 5, "round": 8, "leaderboard": 21, "leaderboard filtered": 14, "leaderboard csv": 12,
     "leaderboard xlsx": 12, "explanation": 12, "snapshot": 4, "audit": 5, "nominations": 8, "assignments": 9,
-    # Progress ranks each of the round's categories for its flags: 8 categories here (the demo's 7 + 1);
-    # one demo category with judged scores fills its cache entry here, and the 7 not viewed yet fill their
-    # metric rows entries (4 queries each); the second view reads both caches.
-    "progress": 66, "advancement": 11, "charts": 12, "public results": 5, "public results again": 4,
-    "progress again": 38,
+    # Progress ranks each of the round's categories for its flags: 8 categories here (the demo's 7 + 1),
+    # the round's stages and their criteria read once for all of them; one demo category with judged
+    # scores fills its cache entry here, and the 7 not viewed yet fill their metric rows entries (4
+    # queries each); the second view reads both caches.
+    "progress": 53, "advancement": 11, "charts": 12, "public results": 5, "public results again": 4,
+    "progress again": 25,
 }
 
 
