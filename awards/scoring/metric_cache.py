@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 def _version_sql():
     if connection.vendor == "postgresql":
-        return "SELECT CAST(COUNT(*) AS TEXT) AS version FROM awards_scoringchange"
+        return "SELECT CAST(SUM(changes) AS TEXT) AS version FROM awards_scoringslot"  # migration 0011
     return "SELECT CAST(version AS TEXT) AS version FROM awards_scoringversion WHERE id = 1"
 
 

@@ -79,3 +79,4 @@ def test_a_group_from_the_cache_ranks_exactly_as_computed(award):
     _nominations, plain, cached = plain_and_cached(award, 20)
     assert cached.as_data() == plain.as_data()
     assert cached.results["assessment"].metric_rows == plain.results["assessment"].metric_rows
+
