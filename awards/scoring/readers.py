@@ -13,6 +13,7 @@ Without threads (SQLite, `RANKING_WORKERS` = 1, or when the caller is already in
 whose snapshot other connections could not share) the same code runs each piece of work on the calling
 connection, in order, when its result is first needed.
 """
+import sys
 import threading
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from queue import SimpleQueue
@@ -49,10 +50,14 @@ class Readers:
         if self.count > 1:
             self._atomic = transaction.atomic()
             self._atomic.__enter__()
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                cursor.execute("SELECT pg_export_snapshot()")
-                snapshot = cursor.fetchone()[0]
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    cursor.execute("SELECT pg_export_snapshot()")
+                    snapshot = cursor.fetchone()[0]
+            except BaseException:  # no block to exit later: end the transaction here
+                self._atomic.__exit__(*sys.exc_info())
+                raise
             self._threads = [threading.Thread(target=self._work, args=(snapshot,), daemon=True,
                                               name=f"paritrana-reader-{i}") for i in range(self.count)]
             for thread in self._threads:

@@ -90,3 +90,31 @@ def test_inside_a_transaction_the_reads_run_on_the_callers_connection(settings):
     settings.RANKING_WORKERS = 4
     with transaction.atomic():
         assert worker_count() == 1
+
+
+def test_a_snapshot_that_cannot_be_taken_ends_the_transaction_it_opened(monkeypatch):
+    """`SET TRANSACTION ISOLATION LEVEL` fails when something already read in the transaction."""
+    from django.db import transaction
+
+    calls = []
+    real_atomic = transaction.atomic
+
+    def atomic_then_read():
+        block = real_atomic()
+        enter = block.__enter__
+
+        def enter_and_read():
+            result = enter()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")  # the isolation level can no longer be set
+            calls.append("read")
+            return result
+
+        block.__enter__ = enter_and_read
+        return block
+
+    monkeypatch.setattr("awards.scoring.readers.transaction.atomic", atomic_then_read)
+    with pytest.raises(Exception, match="SET TRANSACTION ISOLATION LEVEL"):
+        with Readers(2):
+            pass
+    assert calls == ["read"] and not connection.in_atomic_block
