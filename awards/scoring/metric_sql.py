@@ -287,15 +287,21 @@ def run(sql, *, large=False):
     nominee (with the default 128 MB of shared buffers those probes mostly miss: for 416,000 nominees
     they took twice as long as reading the whole table).
     """
+    # Reset when not large: a reader connection runs several statements in one transaction.
+    settings = f"{POSTGRES_SETTINGS}; {POSTGRES_LARGE if large else POSTGRES_NOT_LARGE}"
+    return fetch_with_settings(settings, sql.text, sql.params)
+
+
+def fetch_with_settings(settings, text, params):
+    """The rows of one statement; on PostgreSQL preceded by `settings` (SET LOCAL …) in the same
+    simple-protocol message, so in the same implicit transaction and for this statement only."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Reset when not large: a reader connection runs several statements in one transaction.
-            settings = f"{POSTGRES_SETTINGS}; {POSTGRES_LARGE if large else POSTGRES_NOT_LARGE}"
-            cursor.execute(f"{settings}; {sql.text}", sql.params)
+            cursor.execute(f"{settings}; {text}", params)
             while cursor.description is None and cursor.nextset():
                 pass
         else:
-            cursor.execute(sql.text, sql.params)
+            cursor.execute(text, params)
         return cursor.fetchall()
 
 

@@ -4,6 +4,7 @@ A fixed number of queries per category and stage, whatever the number of nominat
 for the metric criteria (metric_sql.py), one for the judged scores (judged.py).
 """
 import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
@@ -184,19 +185,25 @@ def rank_edition(edition, *, stats=None):
     categories first, while this thread assembles the categories already read. `stats`, a dict, receives
     the number of worker connections and of the statements they ran.
 
-    The cyclic garbage collector is paused meanwhile: a national edition builds millions of rows,
-    lists and dicts (none of them cyclic), and each collection would walk all of them again; that
-    was about a third of the Python time."""
-    paused = gc.isenabled()
+    The cyclic garbage collector is paused meanwhile (`collector_paused`)."""
+    with collector_paused(), Readers(worker_count()) as readers:
+        rankings = _rank_edition(edition, readers)
+    if stats is not None:
+        stats.update(workers=readers.count, worker_queries=readers.queries)
+    return rankings
+
+
+@contextmanager
+def collector_paused():
+    """Pause the cyclic garbage collector while large rankings are built: their rows, lists and dicts
+    (none cyclic; tens of thousands for a large group, millions for a national edition) made each
+    collection walk all of them again, about a third of the Python time."""
+    enabled = gc.isenabled()
     gc.disable()
     try:
-        with Readers(worker_count()) as readers:
-            rankings = _rank_edition(edition, readers)
-        if stats is not None:
-            stats.update(workers=readers.count, worker_queries=readers.queries)
-        return rankings
+        yield
     finally:
-        if paused:
+        if enabled:
             gc.enable()
 
 
@@ -214,15 +221,12 @@ def _rank_edition(edition, readers):
     categories = list(Category.objects.filter(edition=edition).select_related("edition")
                       .annotate(nomination_count=Count("nominations")))
     all_nominations = sum(c.nomination_count for c in categories)
-    criteria_by_category = {}
-    for c in Criterion.objects.filter(category__edition=edition).select_related(
-            "metric", "denominator", "target_metric").order_by("stage_kind", "position", "code"):
-        criteria_by_category.setdefault(c.category_id, []).append(c)
+    criteria_of = criteria_by_category(categories)
 
     batches = []
     # The largest categories are read first: their statements take longest.
     for index, category in sorted(enumerate(categories), key=lambda item: -item[1].nomination_count):
-        criteria = criteria_by_category.get(category.id, [])
+        criteria = criteria_of[category.id]
         groups = []
         for round_id, round_ in rounds.items():
             if category.national_only and round_.level != RoundLevel.NATIONAL:
@@ -445,7 +449,6 @@ def _metric_only_rows(result, tie_plan):
         compared = key[:-1]
         if compared != previous:
             rank, previous = position, compared
-        row.rank = rank
         rows.append(row)
         ranks.append(rank)
     return rows, ranks

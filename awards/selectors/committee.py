@@ -23,6 +23,10 @@ from ..models import (
     Stage,
     StageKind,
 )
+from ..scoring import ScoringError, default_stage, rank_group
+from ..scoring.judged import shared_cache
+from ..scoring.metric_sql import fetch_with_settings
+from ..scoring.ranking import criteria_by_category
 
 
 def rounds_visible_to(user):
@@ -221,15 +225,8 @@ def _planned(query, sql=None, params=()):
     """Rows of a query, on PostgreSQL in the same statement as the planner settings for it (SET LOCAL)."""
     if sql is None:
         sql, params = query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"SET LOCAL random_page_cost = 1.1; SET LOCAL jit = off; SET LOCAL enable_seqscan = off; "
-                           f"{sql}", params)
-            while cursor.description is None and cursor.nextset():
-                pass
-        else:
-            cursor.execute(sql, params)
-        return cursor.fetchall()
+    return fetch_with_settings("SET LOCAL random_page_cost = 1.1; SET LOCAL jit = off; SET LOCAL enable_seqscan = off",
+                               sql, params)
 
 
 def round_nominations(round_):
@@ -292,10 +289,6 @@ def round_flags(round_, categories):
     categories in one query each, then a fixed number of queries per category that has an eligible
     nomination (`eligible_count`, from categories_of_round); a category without one would rank nothing,
     so it costs no query. Judged scores come from the shared cache while their inputs are unchanged."""
-    from ..scoring import ScoringError, default_stage, rank_group
-    from ..scoring.judged import shared_cache
-    from ..scoring.ranking import criteria_by_category
-
     stages = list(Stage.objects.filter(round=round_))
     flagged = []
     try:

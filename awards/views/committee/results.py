@@ -1,9 +1,8 @@
 """The committee workspace under /panitia/: overview, rounds, stages, leaderboards, frozen results, audit."""
 import csv
-import gc
 import io
 import json
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 
 import django_tables2 as tables
 from django.contrib import messages
@@ -25,25 +24,12 @@ from ...imports.tabular import neutralise
 from ...models import Stage, StageKind
 from ...scoring import ScoringError, default_stage, explain, rank_group
 from ...scoring.judged import shared_cache as judged_cache
+from ...scoring.ranking import collector_paused
 from ...selectors import committee as selectors
 from ...selectors.charts import province_coverage
 from ...services import results as results_service
 from ...services import stages as stages_service
 from ...tables import AuditTable, LeaderboardTable, explanation_url, leaderboard_records
-
-
-@contextmanager
-def collector_paused():
-    """Pause the cyclic garbage collector while a page builds a large ranking: its tens of thousands of
-    rows, lists and dicts (none cyclic) made the collector walk every object of the process again and
-    again, about a third of the time of a leaderboard of 11,000 rows. Nothing is kept between requests."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class CollectorPausedMixin:
@@ -182,7 +168,8 @@ class LeaderboardView(CollectorPausedMixin, CommitteeMixin, GroupMixin, SingleTa
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             round=self.round, category=self.category, stage=self.stage, stages=self.stages,
-            scored_stages=[s for s in self.stages if s.kind != "screening"], scoring_error=self.scoring_error, can_manage=permissions.can_manage_round(self.request.user, self.round),
+            scored_stages=[s for s in self.stages if s.kind != "screening"], scoring_error=self.scoring_error,
+            can_manage=permissions.can_manage_round(self.request.user, self.round),
             current_snapshot=selectors.current_snapshot(self.round, self.category), **kwargs,
         )
 
