@@ -115,17 +115,24 @@ def fetch(*, plan, category_id, stage=None):
     if stage is not None and _cache_on.get():
         return _fetch_cached(plan, category_id, stage, sql, params)
     by_round = {}
-    values = {}
     # Read through a plain cursor: 50,000 rows need no per-row ORM conversion (values are integers).
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    for nomination_id, rid, reviewer_id, criterion_id, scaled in rows:
+    for rid, row in _with_decimals(rows):
+        by_round.setdefault(rid, []).append(row)
+    return by_round
+
+
+def _with_decimals(rows):
+    """(round id, (nomination, reviewer, criterion, value)) of counted-score rows whose value is an integer
+    in units of 0.0001; each distinct value becomes one shared Decimal."""
+    values = {}
+    for nomination_id, rid, reviewer_id, criterion_id, scaled, *_rest in rows:
         value = values.get(scaled)
         if value is None:
             value = values[scaled] = Decimal(int(scaled)).scaleb(-4)
-        by_round.setdefault(rid, []).append((nomination_id, reviewer_id, criterion_id, value))
-    return by_round
+        yield rid, (nomination_id, reviewer_id, criterion_id, value)
 
 
 def score_group(*, plan, stage, rows):
@@ -323,12 +330,7 @@ def _fetch_cached(plan, category_id, stage, sql, params):
     # The fingerprint of exactly the rows the scores are computed from (they may have changed since the check).
     s1 = sum(row[5] for row in fetched)
     s2 = sum(row[5] * row[5] % _Q for row in fetched)
-    values, rows = {}, []
-    for nomination_id, _rid, reviewer_id, criterion_id, scaled, _x in fetched:
-        value = values.get(scaled)
-        if value is None:
-            value = values[scaled] = Decimal(int(scaled)).scaleb(-4)
-        rows.append((nomination_id, reviewer_id, criterion_id, value))
+    rows = [row for _rid, row in _with_decimals(fetched)]
     if not rows:
         return {}
     return {stage.round_id: _RowsToCache(rows, group_key, f"{setup}:{len(rows)}:{s1}:{s2}")}
