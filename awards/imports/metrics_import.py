@@ -7,16 +7,16 @@ import. The first problem stops the writing (the rest of the file is still check
 problem is reported) and the transaction is rolled back at the end: a bad file, or a killed process,
 leaves the database as it was.
 
-Writing is `ChunkWriter`'s: on PostgreSQL on a thread of its own, while the next chunk is read. The
-database's own checks on metric values (migrations 0002, 0005, 0007) stay in force; a valid file never
-trips them.
+The database work, lookups and writes alike, is `DatabaseThread`'s: on PostgreSQL on a thread of its
+own, so that the server looks up and writes one chunk while Python parses the next. The database's own
+checks on metric values (migrations 0002, 0005, 0007) stay in force; a valid file never trips them.
 """
 import csv
 import json
 import math
-import queue
-import threading
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -48,6 +48,8 @@ COUNT, PERCENT, MONTHS, YES_NO = (str(u.value) for u in (MetricUnit.COUNT, Metri
 YES = {"1", "ya", "y", "yes", "true", "benar"}
 NO = {"0", "tidak", "t", "no", "n", "false", "salah"}
 CHUNK_ROWS = 2000
+LOOKUPS_AHEAD = 1  # chunks parsed and looked up before the oldest is checked
+WRITES_AHEAD = 2  # chunks handed to the database thread and not yet written
 PROBLEMS_KEPT = 1000
 CHANGES_KEPT = 200
 MAX_VALUE = Decimal(10) ** 16  # Decimal(20, 4)
@@ -144,8 +146,9 @@ class MetricImport:
         self.first_row_of = {}  # nominee code -> the row that first named it
         self.regions = {}  # region code -> (level, province code), or None when unknown
         self.metrics = self._load_metrics()
-        self.db_lock = threading.Lock()  # the writer thread and the lookups share one connection
-        self.writer = None
+        self.regions_requested = set()  # region codes a submitted lookup asks for
+        self.db = None  # the DatabaseThread of the run
+        self.written = deque()  # futures of the submitted writes, oldest first
 
     # -- definitions ---------------------------------------------------------------------------
     def _load_metrics(self):
@@ -192,14 +195,12 @@ class MetricImport:
             self.problems_path.unlink()
         try:
             if self.dry_run:
-                self._read(path)
+                with DatabaseThread() as self.db:
+                    self._read(path)
             else:
                 with transaction.atomic():
-                    try:
+                    with DatabaseThread() as self.db:
                         self._read(path)
-                    finally:
-                        if self.writer is not None:
-                            self.writer.finish()  # re-raises what the writer met
                     if self.result.ok:
                         self._audit(path)
                         self.result.applied = True
@@ -221,6 +222,15 @@ class MetricImport:
             columns = self._read_header(table.header)
             if columns is None:
                 return
+            looked_up = deque()  # (rows, lookup) of parsed chunks, oldest first
+
+            def chunk_parsed(rows):
+                looked_up.append((rows, self.db.submit(self._lookup_job(rows))))
+                if len(looked_up) > LOOKUPS_AHEAD:
+                    self._settle(*looked_up.popleft())
+                    if self.progress:
+                        self.progress(self.result.rows, table.total_rows)
+
             chunk = []
             try:
                 for number, cells in table.rows:
@@ -229,14 +239,16 @@ class MetricImport:
                         continue
                     chunk.append(row)
                     if len(chunk) >= CHUNK_ROWS:
-                        self._process_chunk(chunk, columns)
+                        chunk_parsed(chunk)
                         chunk = []
-                        if self.progress:
-                            self.progress(self.result.rows, table.total_rows)
             except UnreadableFile as error:
                 self.problem(self.result.rows + 2, "", error.message)
             if chunk:
-                self._process_chunk(chunk, columns)
+                chunk_parsed(chunk)
+            while looked_up:
+                self._settle(*looked_up.popleft())
+            while self.written:
+                self.written.popleft().result()
             if self.progress:
                 self.progress(self.result.rows, table.total_rows)
 
@@ -427,28 +439,60 @@ class MetricImport:
         return None
 
     # -- a chunk of rows, against the database -------------------------------------------------
-    def _process_chunk(self, rows, columns):
-        self._load_regions({r.region_code for r in rows if r.region_code} - self.regions.keys())
+    # Each chunk is looked up (its regions, the nominees it names and their stored values) by a job on the
+    # database thread, submitted as soon as the chunk is parsed; it is checked and diffed when the next
+    # chunk has been parsed, and its writes go to the same thread. The database thus works on chunk N
+    # while Python parses chunk N + 1. A chunk's lookups may run before the previous chunk is written:
+    # nothing a chunk writes can be what a later chunk looks up (a code the file repeats is refused).
+    def _lookup_job(self, rows):
+        region_codes = {r.region_code for r in rows if r.region_code} - self.regions_requested
+        self.regions_requested |= region_codes
         codes = [r.code for r in rows if r.code]
-        existing = {n[1]: n for n in self._select(
-            "SELECT id, code, kind, name, region_id, size, sector FROM awards_nominee WHERE code {}", codes)}
-        new_employer_codes = [r.code for r in rows if r.kind in EMPLOYER_KINDS and r.code and r.code not in existing]
-        npp_holders = dict(self._select(
-            # Written as the partial unique index's own condition, so that SQLite uses that index (a
-            # scan of every nominee per chunk made the import quadratic).
-            "SELECT employer_number, code FROM awards_nominee WHERE NOT (employer_number = '') AND employer_number {}",
-            new_employer_codes
-        )) if new_employer_codes else {}
-        stored = {}  # nominee id -> {metric id: value}
-        if existing:
-            for nominee_id, metric_id, value in self._select(
-                    "SELECT nominee_id, metric_id, value FROM awards_metricvalue WHERE year = %s AND nominee_id {}",
-                    [n[0] for n in existing.values()], [self.year]):
-                # SQLite hands a decimal column back as int or float (15 significant digits, like Django).
-                stored.setdefault(nominee_id, {})[metric_id] = (
-                    value if value.__class__ is Decimal else Decimal(repr(value)) if value.__class__ is float
-                    else Decimal(value))
+        new_rows = sum(1 for r in rows if r.code) if self.db.postgres else 0
+        employer_codes = [r.code for r in rows if r.kind in EMPLOYER_KINDS and r.code]
+        year = self.year
 
+        def job(cursor):
+            lookup = ChunkLookup()
+            lookup.regions = {code: (level, province_id or code) for code, level, province_id in self.db.select(
+                cursor, "SELECT code, level, province_id FROM awards_region WHERE code {}", region_codes)}
+            for code in region_codes:
+                lookup.regions.setdefault(code, None)
+            lookup.existing = {n[1]: n for n in self.db.select(
+                cursor, "SELECT id, code, kind, name, region_id, size, sector FROM awards_nominee WHERE code {}",
+                codes)}
+            new_employer_codes = [code for code in employer_codes if code not in lookup.existing]
+            lookup.npp_holders = dict(self.db.select(
+                # Written as the partial unique index's own condition, so that SQLite uses that index (a
+                # scan of every nominee per chunk made the import quadratic).
+                cursor, "SELECT employer_number, code FROM awards_nominee "
+                "WHERE NOT (employer_number = '') AND employer_number {}", new_employer_codes))
+            if lookup.existing:
+                stored = lookup.stored
+                for nominee_id, metric_id, value in self.db.select(
+                        cursor, "SELECT nominee_id, metric_id, value FROM awards_metricvalue "
+                        "WHERE year = %s AND nominee_id {}", [n[0] for n in lookup.existing.values()], [year]):
+                    # SQLite hands a decimal column back as int or float (15 significant digits, like Django).
+                    stored.setdefault(nominee_id, {})[metric_id] = (
+                        value if value.__class__ is Decimal else Decimal(repr(value)) if value.__class__ is float
+                        else Decimal(value))
+            wanted = new_rows - len(lookup.existing)
+            if wanted > 0:
+                # PostgreSQL: ids for the chunk's new nominees from the table's own sequence, so that their
+                # values need no read-back (ids of rows that turn out bad are simply not used).
+                cursor.execute("SELECT nextval(pg_get_serial_sequence('awards_nominee', 'id')) "
+                               "FROM generate_series(1, %s)", [wanted])
+                lookup.new_ids = [r[0] for r in cursor.fetchall()]
+            return lookup
+
+        return job
+
+    def _settle(self, rows, lookup):
+        """Check a looked-up chunk against the database's state, count its changes and hand over its writes."""
+        lookup = lookup.result()
+        for code, region in lookup.regions.items():
+            self.regions[code] = region
+        existing, npp_holders, stored = lookup.existing, lookup.npp_holders, lookup.stored
         writes = ChunkWrites()
         for row in rows:
             before = existing.get(row.code)
@@ -469,24 +513,12 @@ class MetricImport:
 
         if self.dry_run or not self.result.ok:
             return
-        self._write(writes)
-
-    def _load_regions(self, codes):
-        codes = list(codes)
-        for code in codes:
-            self.regions[code] = None
-        for code, level, province_id in self._select(
-                "SELECT code, level, province_id FROM awards_region WHERE code {}", codes):
-            self.regions[code] = (level, province_id or code)
-
-    def _select(self, sql, values, params=()):
-        """Rows of `sql`, whose `{}` becomes "IN the list `values`" (`in_list`)."""
-        if not values:
-            return []
-        condition, value = in_list(values, postgres=connection.vendor == "postgresql")
-        with self.db_lock, connection.cursor() as cursor:
-            cursor.execute(sql.format(condition), [*params, value])
-            return cursor.fetchall()
+        if self.db.postgres:
+            writes.new_ids = lookup.new_ids[:len(writes.new_nominees)]
+            writes.prepare_copy(self.year)
+        self.written.append(self.db.submit(writes.job(self.year, self.db.postgres)))
+        while len(self.written) > WRITES_AHEAD:
+            self.written.popleft().result()  # raises what the database met
 
     def _check_region(self, row):
         if not row.region_code:
@@ -576,13 +608,7 @@ class MetricImport:
             result.changes.append(NomineeChange(row=row.number, code=row.code, name=row.name, status="changed",
                                                 fields=fields))
 
-    # -- writing --------------------------------------------------------------------------------
-    def _write(self, writes):
-        """Hand a checked chunk to the writer; it is written while the next chunk is read and checked."""
-        if self.writer is None:
-            self.writer = ChunkWriter(self.year, self.db_lock)
-        self.writer.submit(writes)
-
+    # -- the audit trail ----------------------------------------------------------------------
     def _audit(self, path):
         result = self.result
         counts = {name: [None, str(getattr(result, name))] for name in (
@@ -598,6 +624,23 @@ class MetricImport:
 
 
 @dataclass
+class ChunkLookup:
+    """What the database holds for one chunk: its regions (code -> (level, province code) or None), its
+    known nominees by code, the nominees holding its new employer numbers, their stored values for the
+    year (nominee id -> {metric id: Decimal}) and, on PostgreSQL, ids reserved for its new nominees."""
+
+    regions: dict = field(default_factory=dict)
+    existing: dict = field(default_factory=dict)
+    npp_holders: dict = field(default_factory=dict)
+    stored: dict = field(default_factory=dict)
+    new_ids: list = field(default_factory=list)
+
+
+# COPY's text format: a backslash, tab, newline or carriage return inside a value is escaped.
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+@dataclass
 class ChunkWrites:
     """What one checked chunk changes: nominee updates, new nominees with their values, values of
     known nominees to insert and (nominee id, metric id) pairs to delete for the import's year."""
@@ -606,104 +649,116 @@ class ChunkWrites:
     new_nominees: list = field(default_factory=list)  # [(nominee columns, [(metric id, value)])]
     values: list = field(default_factory=list)  # [(nominee id, metric id, value)]
     deletes: list = field(default_factory=list)
+    new_ids: list = field(default_factory=list)  # PostgreSQL: the new nominees' reserved ids, in order
+    copy_nominees: str = ""
+    copy_values: str = ""
 
+    def prepare_copy(self, year):
+        """PostgreSQL: the COPY text of the new nominees and of every value, built by the importing
+        thread, so that the database thread needs Python (and the GIL) for little but sending it."""
+        self.copy_nominees = "".join(
+            f"{nominee_id}\t" + "\t".join(str(cell).translate(COPY_ESCAPES) for cell in columns) + "\n"
+            for nominee_id, (columns, _values) in zip(self.new_ids, self.new_nominees, strict=True))
+        values = [f"{nominee_id}\t{year}\t{metric_id}\t{value}\n" for nominee_id, metric_id, value in self.values]
+        values.extend(f"{nominee_id}\t{year}\t{metric_id}\t{value}\n"
+                      for nominee_id, (_columns, pairs) in zip(self.new_ids, self.new_nominees, strict=True)
+                      for metric_id, value in pairs)
+        self.copy_values = "".join(values)
 
-class ChunkWriter:
-    """Writes chunks on a thread of its own, in order, on the import's connection and transaction.
-
-    The database does its part of the work (index and trigger checks) while the importer reads the next
-    chunk. Lookups and writes take `lock` in turn, so the connection never serves both at once. The
-    first error stops the writing and is raised again by `submit` or `finish`, inside the import's
-    transaction, which is then rolled back.
-    """
-
-    def __init__(self, year, lock):
-        self.year = year
-        self.lock = lock
-        connection.ensure_connection()
-        self.raw = connection.connection
-        self.postgres = connection.vendor == "postgresql"
-        self.error = None
-        self.thread = None
-        if self.postgres:
-            # SQLite works inside the Python process and would only trade the GIL back and forth with
-            # the reader (its executemany releases and retakes it for every row): it writes inline.
-            self.queue = queue.Queue(maxsize=2)
-            self.thread = threading.Thread(target=self._run, name="metrics-import-writer", daemon=True)
-            self.thread.start()
-
-    def submit(self, writes):
-        self._raise()
-        if self.thread is None:
-            with self.lock, closing(self.raw.cursor()) as cursor:
-                self._write(cursor, writes)
-        else:
-            self.queue.put(writes)
-
-    def finish(self):
-        if self.thread is not None:
-            self.queue.put(None)
-            self.thread.join()
-        self._raise()
-
-    def _raise(self):
-        if self.error is not None:
-            error, self.error = self.error, None
-            raise error
-
-    def _run(self):
-        while True:
-            writes = self.queue.get()
-            if writes is None:
-                return
-            if self.error is not None:
-                continue  # drain: nothing more is written after an error
-            try:
-                with self.lock, closing(self.raw.cursor()) as cursor:
-                    self._write(cursor, writes)
-            except BaseException as error:  # noqa: BLE001 - handed to the importing thread
-                self.error = error
-
-    def _write(self, cursor, writes):
-        postgres, year = self.postgres, self.year
-        mark = "%s" if postgres else "?"
-        if writes.updates:
-            cursor.executemany(
-                f"UPDATE awards_nominee SET name = {mark}, region_id = {mark}, province_id = {mark}, "
-                f"size = {mark}, sector = {mark} WHERE id = {mark}", writes.updates)
-        if writes.deletes:
-            cursor.executemany(
-                f"DELETE FROM awards_metricvalue WHERE nominee_id = {mark} AND year = {mark} AND metric_id = {mark}",
-                [(nominee_id, year, metric_id) for nominee_id, metric_id in writes.deletes])
-        values = writes.values
-        if writes.new_nominees:
+    def job(self, year, postgres):
+        """The database job that writes the chunk: updates, deletes, new nominees, then values."""
+        def write(cursor):
+            mark = "%s" if postgres else "?"
+            if self.updates:
+                cursor.executemany(
+                    f"UPDATE awards_nominee SET name = {mark}, region_id = {mark}, province_id = {mark}, "
+                    f"size = {mark}, sector = {mark} WHERE id = {mark}", self.updates)
+            if self.deletes:
+                cursor.executemany(
+                    f"DELETE FROM awards_metricvalue WHERE nominee_id = {mark} AND year = {mark} "
+                    f"AND metric_id = {mark}", [(nominee_id, year, metric_id) for nominee_id, metric_id in self.deletes])
             if postgres:
-                # Ids from the table's own sequence, so the values need no read-back of the new rows.
-                cursor.execute("SELECT nextval(pg_get_serial_sequence('awards_nominee', 'id')) "
-                               "FROM generate_series(1, %s)", [len(writes.new_nominees)])
-                ids = [r[0] for r in cursor.fetchall()]
-                insert_rows(cursor, "awards_nominee", ("id", *INSERT_NOMINEE_COLUMNS),
-                            [(i, *n) for i, (n, _v) in zip(ids, writes.new_nominees, strict=True)], postgres=True)
-            else:
+                if self.copy_nominees:
+                    with cursor.copy(f"COPY awards_nominee (id, {', '.join(INSERT_NOMINEE_COLUMNS)}) FROM STDIN") as copy:
+                        copy.write(self.copy_nominees)
+                if self.copy_values:
+                    with cursor.copy("COPY awards_metricvalue (nominee_id, year, metric_id, value) FROM STDIN") as copy:
+                        copy.write(self.copy_values)
+                return
+            values = self.values
+            if self.new_nominees:
                 insert_rows(cursor, "awards_nominee", INSERT_NOMINEE_COLUMNS,
-                            [n for n, _v in writes.new_nominees], postgres=False)
-                condition, codes = in_list([n[0] for n, _v in writes.new_nominees], postgres=False, mark="?")
+                            [n for n, _v in self.new_nominees], postgres=False)
+                condition, codes = in_list([n[0] for n, _v in self.new_nominees], postgres=False, mark="?")
                 cursor.execute(f"SELECT code, id FROM awards_nominee WHERE code {condition}", [codes])
                 by_code = dict(cursor.fetchall())
-                ids = [by_code[n[0]] for n, _v in writes.new_nominees]
-            values = values + [(nominee_id, metric_id, value)
-                               for nominee_id, (_n, pairs) in zip(ids, writes.new_nominees, strict=True)
-                               for metric_id, value in pairs]
-        if values:
-            if postgres:
-                # COPY text built here: cheaper than a tuple per value through write_row.
-                text = "".join(f"{nominee_id}\t{year}\t{metric_id}\t{value}\n" for nominee_id, metric_id, value in values)
-                with cursor.copy("COPY awards_metricvalue (nominee_id, year, metric_id, value) FROM STDIN") as copy:
-                    copy.write(text)
-            else:
+                values = values + [(by_code[columns[0]], metric_id, value)
+                                   for columns, pairs in self.new_nominees for metric_id, value in pairs]
+            if values:
                 insert_rows(cursor, "awards_metricvalue", ("nominee_id", "year", "metric_id", "value"),
                             [(nominee_id, year, metric_id, value) for nominee_id, metric_id, value in values],
                             postgres=False)
+
+        return write
+
+
+class DatabaseThread:
+    """Runs the import's database jobs in the order they are submitted, on the import's connection (so
+    inside its transaction): on PostgreSQL on a thread of its own, so that the server works while Python
+    parses the next chunk; on SQLite at once (it works inside this process, and would only trade the GIL
+    back and forth with the parser).
+
+    `submit(job)` returns a Future of `job(cursor)`. After a job fails, every later one fails with the
+    same error without touching the database, and the error reaches the importer through its Future,
+    inside the import's transaction, which is then rolled back. Django's connection object belongs to the
+    thread that opened it, so jobs use its underlying DB-API connection; the importer leaves it alone
+    until the thread has stopped.
+    """
+
+    def __init__(self):
+        connection.ensure_connection()
+        self.raw = connection.connection
+        self.postgres = connection.vendor == "postgresql"
+        self.mark = "%s" if self.postgres else "?"
+        self.error = None
+        self.executor = None
+        if self.postgres:
+            self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="metrics-import-db")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, job):
+        if self.executor is not None:
+            return self.executor.submit(self._run, job)
+        future = Future()
+        try:
+            future.set_result(self._run(job))
+        except Exception as error:  # noqa: BLE001 - handed over through the Future, as on the thread
+            future.set_exception(error)
+        return future
+
+    def _run(self, job):
+        if self.error is not None:
+            raise self.error
+        try:
+            with closing(self.raw.cursor()) as cursor:
+                return job(cursor)
+        except BaseException as error:
+            self.error = error
+            raise
+
+    def select(self, cursor, sql, values, params=()):
+        """Rows of `sql` (written with %s), whose `{}` becomes "IN the list `values`" (`in_list`)."""
+        if not values:
+            return []
+        condition, value = in_list(values, postgres=self.postgres, mark=self.mark)
+        cursor.execute(sql.format(condition).replace("%s", self.mark), [*params, value])
+        return cursor.fetchall()
 
 
 def in_list(values, *, postgres, mark="%s"):

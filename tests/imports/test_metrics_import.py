@@ -220,20 +220,25 @@ def test_a_problem_after_written_chunks_rolls_everything_back(regions, write_csv
 def test_a_failed_write_after_written_chunks_leaves_nothing(regions, write_csv, monkeypatch):
     """The database refusing a chunk (or the writer dying) mid-import: the error reaches the caller and
     the chunks already written are rolled back with the rest (on PostgreSQL they are written by the
-    writer thread, inside the import's transaction)."""
+    database thread, inside the import's transaction)."""
     from django.db import DatabaseError
 
     monkeypatch.setattr(importer_module, "CHUNK_ROWS", 2)
     written = []
-    real_write = importer_module.ChunkWriter._write
+    real_job = importer_module.ChunkWrites.job
 
-    def failing_write(self, cursor, writes):
-        if len(written) == 2:
-            raise DatabaseError("disk full")
-        real_write(self, cursor, writes)
-        written.append(writes)
+    def failing_job(self, year, postgres):
+        write = real_job(self, year, postgres)
 
-    monkeypatch.setattr(importer_module.ChunkWriter, "_write", failing_write)
+        def failing_write(cursor):
+            if len(written) == 2:
+                raise DatabaseError("disk full")
+            write(cursor)
+            written.append(self)
+
+        return failing_write
+
+    monkeypatch.setattr(importer_module.ChunkWrites, "job", failing_job)
     rows = [[f"NPP{i:03d}", "business", f"PT {i}", "18.72", "", "", "5", "4", "", ""] for i in range(7)]
 
     with pytest.raises(DatabaseError, match="disk full"):
