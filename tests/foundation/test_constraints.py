@@ -2,7 +2,7 @@
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from awards.models import (
     Category,
@@ -181,3 +181,15 @@ def test_sqlite_keeps_metric_values_in_their_key_and_checks_them_with_one_trigge
         "awards_metricvalue_check_insert", "awards_metricvalue_check_update",
         *(f"awards_metricvalue_scoring_version_{event}" for event in ("insert", "update", "delete")),
     }
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps its foreign keys (0012)")
+def test_postgresql_checks_a_nominees_region_per_statement_and_keeps_named_regions(metro):
+    """Migration 0012: the region references are checked by statement triggers, not row foreign keys."""
+    refused(raw, "INSERT INTO awards_nominee (code, kind, name, region_id, province_id, employer_number, size, "
+                 "sector) VALUES ('X1', 'village', 'X', '99.99', '18', '', '', '')")
+    refused(raw, "UPDATE awards_nominee SET province_id = '99' WHERE id = %s", [metro.id])
+    refused(raw, "DELETE FROM awards_region WHERE code = '18.72'")
+    refused(raw, "UPDATE awards_region SET code = '18.99' WHERE code = '18.72'")
+    raw("UPDATE awards_nominee SET name = 'Kota Metro' WHERE id = %s", [metro.id])
+    assert list(Nominee.objects.values_list("name", "region_id", "province_id")) == [("Kota Metro", "18.72", "18")]
