@@ -10,8 +10,17 @@ statement rather than at commit.
 
 The model keeps its ForeignKey (Django checks PROTECT itself before it deletes a region, so the app
 never meets the guards). SQLite keeps its REFERENCES clauses: it checks them in the row it writes.
+
+Every statement trigger here plans its query when it runs (EXECUTE). PL/pgSQL otherwise keeps the plan
+made at a session's first call for the whole session, and a plan made while awards_metricvalue was
+empty (a sequential scan) made the guards of 0005 take minutes once it held millions of rows: those two
+guards are replaced by the same checks, planned per statement.
 """
+import importlib
+
 from django.db import migrations
+
+previous_0005 = importlib.import_module("awards.migrations.0005_metricvalue_composite_key")
 
 MESSAGE_UNKNOWN = "nominee_unknown_region"
 MESSAGE_REFERENCED = "nominees_still_refer_to_it"
@@ -20,10 +29,13 @@ FOREIGN_KEYS = ("region_id", "province_id")
 POSTGRES_FORWARD = [
     f"""
 CREATE FUNCTION awards_nominee_check_regions() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    found boolean;
 BEGIN
-    IF EXISTS (SELECT 1 FROM (SELECT region_id AS code FROM nominee_new
-                              UNION SELECT province_id FROM nominee_new) n
-                WHERE NOT EXISTS (SELECT 1 FROM awards_region r WHERE r.code = n.code)) THEN
+    EXECUTE 'SELECT EXISTS (SELECT 1 FROM (SELECT region_id AS code FROM nominee_new
+                                           UNION SELECT province_id FROM nominee_new) n
+                             WHERE NOT EXISTS (SELECT 1 FROM awards_region r WHERE r.code = n.code))' INTO found;
+    IF found THEN
         RAISE EXCEPTION '{MESSAGE_UNKNOWN}' USING ERRCODE = 'foreign_key_violation';
     END IF;
     RETURN NULL;
@@ -34,9 +46,12 @@ END $$;
       for event in ("INSERT", "UPDATE")],
     f"""
 CREATE FUNCTION awards_region_keeps_nominees() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    found boolean;
 BEGIN
-    IF EXISTS (SELECT 1 FROM gone_region g JOIN awards_nominee n ON n.region_id = g.code)
-       OR EXISTS (SELECT 1 FROM gone_region g JOIN awards_nominee n ON n.province_id = g.code) THEN
+    EXECUTE 'SELECT EXISTS (SELECT 1 FROM gone_region g JOIN awards_nominee n ON n.region_id = g.code)
+                 OR EXISTS (SELECT 1 FROM gone_region g JOIN awards_nominee n ON n.province_id = g.code)' INTO found;
+    IF found THEN
         RAISE EXCEPTION '{MESSAGE_REFERENCED}' USING ERRCODE = 'foreign_key_violation';
     END IF;
     RETURN NULL;
@@ -54,6 +69,19 @@ BEGIN
     RETURN NEW;
 END $$;
 """,
+    *[f"""
+CREATE OR REPLACE FUNCTION awards_keeps_metric_values_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    found boolean;
+BEGIN
+    EXECUTE 'SELECT EXISTS (SELECT 1 FROM gone_{table} g JOIN awards_metricvalue v ON v.{column} = g.id)'
+       INTO found;
+    IF found THEN
+        RAISE EXCEPTION '{previous_0005.MESSAGE_REFERENCED}' USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NULL;
+END $$;
+""" for table, column in (("nominee", "nominee_id"), ("metricdefinition", "metric_id"))],
     "CREATE TRIGGER awards_region_keeps_nominees_code BEFORE UPDATE OF code ON awards_region "
     "FOR EACH ROW WHEN (OLD.code IS DISTINCT FROM NEW.code) EXECUTE FUNCTION awards_region_keeps_nominees_code()",
 ]
