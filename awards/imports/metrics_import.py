@@ -14,6 +14,7 @@ checks on metric values (migrations 0002, 0005, 0007) stay in force; a valid fil
 import csv
 import json
 import math
+import sys
 import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -50,6 +51,7 @@ NO = {"0", "tidak", "t", "no", "n", "false", "salah"}
 CHUNK_ROWS = 2000
 LOOKUPS_AHEAD = 1  # chunks parsed and looked up before the oldest is checked
 WRITES_AHEAD = 2  # chunks handed to the database thread and not yet written
+SWITCH_INTERVAL = 0.0005  # seconds; Python's default is 0.005
 PROBLEMS_KEPT = 1000
 CHANGES_KEPT = 200
 MAX_VALUE = Decimal(10) ** 16  # Decimal(20, 4)
@@ -480,8 +482,8 @@ class MetricImport:
             if wanted > 0:
                 # PostgreSQL: ids for the chunk's new nominees from the table's own sequence, so that their
                 # values need no read-back (ids of rows that turn out bad are simply not used).
-                cursor.execute("SELECT nextval(pg_get_serial_sequence('awards_nominee', 'id')) "
-                               "FROM generate_series(1, %s)", [wanted])
+                cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
+                               [self.db.nominee_sequence, wanted])
                 lookup.new_ids = [r[0] for r in cursor.fetchall()]
             return lookup
 
@@ -723,14 +725,24 @@ class DatabaseThread:
         self.error = None
         self.executor = None
         if self.postgres:
+            with closing(self.raw.cursor()) as cursor:
+                # Looked up once: pg_get_serial_sequence() in the select list would run once per id.
+                cursor.execute("SELECT pg_get_serial_sequence('awards_nominee', 'id')")
+                self.nominee_sequence = cursor.fetchone()[0]
             self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="metrics-import-db")
 
     def __enter__(self):
+        if self.executor is not None:
+            # The database thread needs the GIL for a moment after each answer from the server, and the
+            # parser holds it: by default it would wait up to 5 ms each time (a third of the writing).
+            self.switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(SWITCH_INTERVAL)
         return self
 
     def __exit__(self, *exc):
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
+            sys.setswitchinterval(self.switch_interval)
 
     def submit(self, job):
         if self.executor is not None:
