@@ -18,7 +18,7 @@ import sys
 import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -150,6 +150,7 @@ class MetricImport:
         self.metrics = self._load_metrics()
         self.regions_requested = set()  # region codes a submitted lookup asks for
         self.db = None  # the DatabaseThread of the run
+        self.lookups = None  # where the chunks are looked up: the DatabaseThread, or SeparateLookups
         self.written = deque()  # futures of the submitted writes, oldest first
 
     # -- definitions ---------------------------------------------------------------------------
@@ -195,13 +196,15 @@ class MetricImport:
         started = time.perf_counter()
         if self.problems_path is not None and self.problems_path.exists():
             self.problems_path.unlink()
+        separate = SeparateLookups.possible()  # asked before this run opens its own transaction
         try:
             if self.dry_run:
                 with DatabaseThread() as self.db:
+                    self.lookups = self.db
                     self._read(path)
             else:
                 with transaction.atomic():
-                    with DatabaseThread() as self.db:
+                    with DatabaseThread() as self.db, SeparateLookups.open(separate, self.db) as self.lookups:
                         self._read(path)
                     if self.result.ok:
                         self._audit(path)
@@ -227,7 +230,7 @@ class MetricImport:
             looked_up = deque()  # (rows, lookup) of parsed chunks, oldest first
 
             def chunk_parsed(rows):
-                looked_up.append((rows, self.db.submit(self._lookup_job(rows))))
+                looked_up.append((rows, self.lookups.submit(self._lookup_job(rows))))
                 if len(looked_up) > LOOKUPS_AHEAD:
                     self._settle(*looked_up.popleft())
                     if self.progress:
@@ -771,6 +774,47 @@ class DatabaseThread:
         condition, value = in_list(values, postgres=self.postgres, mark=self.mark)
         cursor.execute(sql.format(condition).replace("%s", self.mark), [*params, value])
         return cursor.fetchall()
+
+
+class SeparateLookups:
+    """PostgreSQL: the chunks' lookups on a connection of their own (autocommit), so that the database
+    thread's connection does nothing but write. A lookup then sees what is committed, not this import's
+    own writes, which is all it needs: a chunk looks up the codes it names, and a code the file names
+    twice is refused, so no chunk looks up what an earlier chunk of the import wrote (new nominees' ids
+    come from the sequence, which is not transactional). Inside a caller's transaction the import's data
+    may be uncommitted, so there the import's own connection looks up (`open` hands the DatabaseThread back).
+    The connection lives as long as the import.
+    """
+
+    def __init__(self):
+        self.raw = connection.get_new_connection(connection.get_connection_params())
+        self.raw.autocommit = True
+
+    @staticmethod
+    def possible():
+        return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+    @staticmethod
+    @contextmanager
+    def open(separate, database_thread):
+        if not separate:
+            yield database_thread
+            return
+        lookups = SeparateLookups()
+        try:
+            yield lookups
+        finally:
+            lookups.raw.close()
+
+    def submit(self, job):
+        """Run `job(cursor)` at once, on this thread; a Future of its result, as DatabaseThread gives."""
+        future = Future()
+        try:
+            with closing(self.raw.cursor()) as cursor:
+                future.set_result(job(cursor))
+        except Exception as error:  # noqa: BLE001 - handed over through the Future
+            future.set_exception(error)
+        return future
 
 
 def in_list(values, *, postgres, mark="%s"):

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db import connection
 
 from awards.imports import metrics_import as importer_module
 from awards.imports.metrics_import import Problem, metrics_import
@@ -333,3 +334,33 @@ def test_unreadable_file_is_one_problem(regions, tmp_path):
     path.write_bytes(b"\x00\x01binary")
     result = run(path)
     assert result.problems == [Problem(1, "", "The file is neither a CSV file nor an XLSX workbook.")]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a second connection: PostgreSQL")
+def test_outside_a_transaction_postgresql_looks_up_on_a_connection_of_its_own(transactional_db, regions, write_csv,
+                                                                              monkeypatch):
+    """What the import's own connection wrote is not visible to the lookup connection; nothing needs it."""
+    opened = []
+    real_init = importer_module.SeparateLookups.__init__
+
+    def counting_init(self):
+        real_init(self)
+        opened.append(self)
+
+    monkeypatch.setattr(importer_module.SeparateLookups, "__init__", counting_init)
+    monkeypatch.setattr(importer_module, "CHUNK_ROWS", 1)
+    path = write_csv([PT_MAJU, UD_SENTOSA])
+
+    first = run(path)
+    again = run(path)
+    changed = run(write_csv([PT_MAJU[:6] + ["121", "100", "95.5", "12"]], name="changed.csv"))
+    Nominee.objects.create(code="X9", kind="business", name="PT Lain", region_id="18.72", province_id="18",
+                           employer_number="NPP003")
+    clash = run(write_csv([["NPP003", "business", "PT Baru", "18.72", "", "", "5", "", "", ""]], name="clash.csv"))
+
+    assert [r.ok for r in (first, again, changed, clash)] == [True, True, True, False]
+    assert len(opened) == 4 and all(lookups.raw.closed for lookups in opened)
+    assert (first.nominees_new, again.nominees_unchanged, again.values_unchanged) == (2, 2, 7)
+    assert (changed.nominees_changed, changed.values_changed, changed.values_unchanged) == (1, 1, 3)
+    assert values_of("NPP001")["employees_total"] == Decimal("121")
+    assert clash.problems == [Problem(2, "nominee_code", "Employer number NPP003 already belongs to nominee X9.")]
