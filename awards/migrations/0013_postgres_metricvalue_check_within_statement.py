@@ -5,8 +5,11 @@ table by its primary-key prefix, 2,000 index scans for a chunk of 2,000 nominees
 load writes a nominee's parts and totals in the same statement. Now the statement's rows are paired
 with each other by hash joins, and the table is probed (by primary key) only for a counterpart the
 statement did not write: the stored total of a part written alone, the stored parts of a total written
-alone. The range check aggregates by hashing instead of sorting. Same rules, same messages; the
-nominee check is unchanged. For a chunk of 20,000 values of 2,000 new nominees: 32.6 ms -> about 17 ms.
+alone. The range check compares each value with its definition in a hash join instead of sorting the
+values by metric for their smallest and largest. Same rules, same messages; the
+nominee check is unchanged. For a chunk of 20,000 values of 2,000 new nominees, as auto_explain timed
+the trigger's queries: about 33 ms -> 25.8 ms (nominee 5.6, range 6.6 -> 5.5, parts 6.8 -> 7.0, totals
+14.6 -> 7.7; before, the stored parts of every total were read).
 """
 import importlib
 
@@ -35,12 +38,11 @@ BEGIN
     -- is read only by the primary-key probes of subplans. (SET LOCAL ends with this function.)
     SET LOCAL enable_seqscan = on;
     SET LOCAL enable_nestloop = off;
-    -- The metric exists, and the smallest and largest value written for it are within its range.
-    EXECUTE 'SELECT bool_or(d.id IS NULL), bool_or((d.min_value IS NOT NULL AND n.low < d.min_value)
-                                                 OR (d.max_value IS NOT NULL AND n.high > d.max_value))
-               FROM (SELECT metric_id, min(value) AS low, max(value) AS high
-                       FROM metricvalue_new GROUP BY metric_id) n
-               LEFT JOIN awards_metricdefinition d ON d.id = n.metric_id'
+    -- The metric exists, and each value written is within its range (compared in a hash join with
+    -- the definitions: cheaper than the smallest and largest numeric value of each metric).
+    EXECUTE 'SELECT bool_or(d.id IS NULL), bool_or((d.min_value IS NOT NULL AND n.value < d.min_value)
+                                                 OR (d.max_value IS NOT NULL AND n.value > d.max_value))
+               FROM metricvalue_new n LEFT JOIN awards_metricdefinition d ON d.id = n.metric_id'
        INTO missing, out_of_range;
     IF missing THEN
         RAISE EXCEPTION '{previous_0005.MESSAGE_METRIC}' USING ERRCODE = 'foreign_key_violation';
@@ -59,16 +61,18 @@ BEGIN
                                                         AND v.metric_id = d.not_above_id)))'
        INTO found;
     -- Each total written, against the stored parts the statement did not write (those it wrote were
-    -- compared just above).
+    -- compared just above). Those totals are found first (MATERIALIZED), so that the table is probed for
+    -- them alone, not for every total before the statement's own parts are ruled out.
     IF NOT found THEN
-        EXECUTE 'SELECT EXISTS (
-                     SELECT 1 FROM metricvalue_new t
-                       JOIN awards_metricdefinition d ON d.not_above_id = t.metric_id
-                       LEFT JOIN metricvalue_new p ON p.nominee_id = t.nominee_id AND p.year = t.year
-                                                  AND p.metric_id = d.id
-                      WHERE p.nominee_id IS NULL
-                        AND (SELECT v.value FROM awards_metricvalue v
-                              WHERE v.nominee_id = t.nominee_id AND v.year = t.year AND v.metric_id = d.id) > t.value)'
+        EXECUTE 'WITH alone AS MATERIALIZED (
+                     SELECT t.nominee_id, t.year, t.value, d.id AS part_id
+                       FROM metricvalue_new t JOIN awards_metricdefinition d ON d.not_above_id = t.metric_id
+                      WHERE NOT EXISTS (SELECT 1 FROM metricvalue_new p WHERE p.nominee_id = t.nominee_id
+                                           AND p.year = t.year AND p.metric_id = d.id))
+                 SELECT EXISTS (
+                     SELECT 1 FROM alone a
+                      WHERE (SELECT v.value FROM awards_metricvalue v WHERE v.nominee_id = a.nominee_id
+                                AND v.year = a.year AND v.metric_id = a.part_id) > a.value)'
            INTO found;
     END IF;
     IF found THEN
