@@ -337,8 +337,8 @@ def test_unreadable_file_is_one_problem(regions, tmp_path):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a second connection: PostgreSQL")
-def test_outside_a_transaction_postgresql_looks_up_on_a_connection_of_its_own(transactional_db, regions, write_csv,
-                                                                              monkeypatch):
+def test_outside_a_transaction_postgresql_looks_up_on_a_connection_of_its_own(
+        transactional_db, django_db_serialized_rollback, regions, write_csv, monkeypatch):
     """What the import's own connection wrote is not visible to the lookup connection; nothing needs it."""
     opened = []
     real_init = importer_module.SeparateLookups.__init__
