@@ -364,3 +364,15 @@ def test_outside_a_transaction_postgresql_looks_up_on_a_connection_of_its_own(
     assert (changed.nominees_changed, changed.values_changed, changed.values_unchanged) == (1, 1, 3)
     assert values_of("NPP001")["employees_total"] == Decimal("121")
     assert clash.problems == [Problem(2, "nominee_code", "Employer number NPP003 already belongs to nominee X9.")]
+
+
+def test_names_with_backslashes_tabs_and_line_breaks_are_stored_as_written(regions, write_csv):
+    """On PostgreSQL new nominees go in through COPY's text format, which escapes these characters."""
+    names = ["CV Maju\\Jaya", "PT Satu\tDua", "UD Baris\nBaru"]
+    rows = [[f"NPP00{i}", "business", name, "18.72", "", "", "5", "", "24.5", ""] for i, name in enumerate(names)]
+
+    result = run(write_csv(rows))
+
+    assert (result.ok, result.nominees_new) == (True, 3)
+    assert list(Nominee.objects.order_by("code").values_list("name", flat=True)) == names
+    assert values_of("NPP000")["wages_reported_pct"] == Decimal("24.5")
