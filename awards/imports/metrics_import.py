@@ -696,18 +696,18 @@ class ChunkWrites:
                     with cursor.copy("COPY awards_metricvalue (nominee_id, year, metric_id, value) FROM STDIN") as copy:
                         copy.write(self.copy_values)
                 return
-            values = self.values
+            rows = [(nominee_id, year, metric_id, value) for nominee_id, metric_id, value in self.values]
             if self.new_nominees:
                 insert_rows(cursor, "awards_nominee", INSERT_NOMINEE_COLUMNS,
                             [n for n, _v in self.new_nominees], postgres=False)
                 condition, codes = in_list([n[0] for n, _v in self.new_nominees], postgres=False, mark="?")
                 cursor.execute(f"SELECT code, id FROM awards_nominee WHERE code {condition}", [codes])
                 by_code = dict(cursor.fetchall())
-                values = values + [(by_code[columns[0]], metric_id, value)
-                                   for columns, pairs in self.new_nominees for metric_id, value in pairs]
-            if values:
-                insert_rows(cursor, "awards_metricvalue", ("nominee_id", "year", "metric_id", "value"),
-                            [(nominee_id, year, metric_id, value) for nominee_id, metric_id, value in values],
+                for columns, pairs in self.new_nominees:
+                    nominee_id = by_code[columns[0]]
+                    rows.extend([(nominee_id, year, metric_id, value) for metric_id, value in pairs])
+            if rows:
+                insert_rows(cursor, "awards_metricvalue", ("nominee_id", "year", "metric_id", "value"), rows,
                             postgres=False)
 
         return write
