@@ -285,7 +285,8 @@ class MetricImport:
             if name not in columns.index:
                 self.problem(1, name, _("The required column \"%(column)s\" is missing.") % {"column": name})
                 ok = False
-        columns.metric_ids = frozenset(m.id for _index, m in columns.metrics)
+        # What the row loop reads for each metric column, unpacked once instead of once per cell.
+        columns.metric_cells = [(index, m.id, m.int_low, m.int_high, m) for index, m in columns.metrics]
         return columns if ok else None
 
     # -- one row, on its own -----------------------------------------------------------------
@@ -313,19 +314,19 @@ class MetricImport:
         values = row.values
         applicable = self.applicable.get(row.kind, ())
         width = len(cells)
-        for position, metric in columns.metrics:
+        for position, metric_id, low, high, metric in columns.metric_cells:
             text = texts[position]
             if not text:
-                values[metric.id] = None  # not reported
+                values[metric_id] = None  # not reported
                 continue
             cell = cells[position] if position < width else None
-            if metric.id in applicable and cell.__class__ is str and text.isdigit() and text.isascii():
+            if cell.__class__ is str and metric_id in applicable and text.isdigit() and text.isascii():
                 # The common case, a plain whole number within the metric's bounds: no further checks.
                 number = int(text)
-                if metric.int_low <= number <= metric.int_high:
-                    values[metric.id] = number
+                if low <= number <= high:
+                    values[metric_id] = number
                     continue
-            values[metric.id] = self._parse_value(row, metric, cell, text)
+            values[metric_id] = self._parse_value(row, metric, cell, text)
         return row
 
     def _check_nominee_cells(self, row):
