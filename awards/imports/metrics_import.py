@@ -7,9 +7,10 @@ import. The first problem stops the writing (the rest of the file is still check
 problem is reported) and the transaction is rolled back at the end: a bad file, or a killed process,
 leaves the database as it was.
 
-The database work, lookups and writes alike, is `DatabaseThread`'s: on PostgreSQL on a thread of its
-own, so that the server looks up and writes one chunk while Python parses the next. The database's own
-checks on metric values (migrations 0002, 0005, 0007) stay in force; a valid file never trips them.
+The writes are `DatabaseThread`'s: on PostgreSQL on a thread of its own, so that the server writes one
+chunk while Python reads the next. On PostgreSQL outside a caller's transaction the lookups run on a
+second connection (`SeparateLookups`), so that the import's connection only writes. The database's own
+checks (migrations 0002, 0005, 0007, 0012, 0013) stay in force; a valid file never trips them.
 """
 import csv
 import json
@@ -447,11 +448,12 @@ class MetricImport:
         return None
 
     # -- a chunk of rows, against the database -------------------------------------------------
-    # Each chunk is looked up (its regions, the nominees it names and their stored values) by a job on the
-    # database thread, submitted as soon as the chunk is parsed; it is checked and diffed when the next
-    # chunk has been parsed, and its writes go to the same thread. The database thus works on chunk N
-    # while Python parses chunk N + 1. A chunk's lookups may run before the previous chunk is written:
-    # nothing a chunk writes can be what a later chunk looks up (a code the file repeats is refused).
+    # Each chunk is looked up (its regions, the nominees it names and their stored values) by a job
+    # submitted as soon as the chunk is parsed (to the lookup connection, or else to the database thread);
+    # it is checked and diffed when the next chunk has been parsed, and its writes go to the database
+    # thread, which writes chunk N while Python reads chunk N + 1. A chunk's lookups may run before the
+    # previous chunk is written: nothing a chunk writes can be what a later chunk looks up (a code the
+    # file repeats is refused).
     def _lookup_job(self, rows):
         region_codes = {r.region_code for r in rows if r.region_code} - self.regions_requested
         self.regions_requested |= region_codes
