@@ -87,6 +87,21 @@ def test_a_value_must_name_an_existing_nominee_and_metric(metro):
     assert MetricValue.objects.get(nominee=metro).value == Decimal("10")
 
 
+def test_a_statement_over_a_run_of_nominee_ids_is_refused_when_one_id_in_it_is_missing(metro, lampung):
+    """Migration 0013 proves a statement's nominees present by counting their id range when they fill
+    it; a gap in the range falls back to checking each nominee."""
+    second = Nominee.objects.create(code="18.72.01.1001", kind="village", name="Metro",
+                                    region=Region.objects.get(code="18.72.01.1001"), province=lampung)
+    workers_total = metric("workers_total").id
+    insert = ("INSERT INTO awards_metricvalue (nominee_id, year, metric_id, value) "
+              "VALUES (%s, 2025, %s, 1), (%s, 2025, %s, 1)")
+    gap = second.id + 1  # no nominee has it: the run from metro to it is not full
+    refused(raw, insert, [second.id, workers_total, gap, workers_total])
+    refused(raw, insert, [metro.id, workers_total, gap + 5, workers_total])
+    raw(insert, [metro.id, workers_total, second.id, workers_total])
+    assert MetricValue.objects.count() == 2
+
+
 def test_one_statement_writing_many_values_is_checked_as_a_whole(metro, lampung):
     """A bulk statement (how imports write) is refused when any of its values breaks a rule, whether the
     total is in the same statement or already stored; a valid one goes in."""
