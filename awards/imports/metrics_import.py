@@ -19,7 +19,7 @@ import sys
 import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -201,12 +201,10 @@ class MetricImport:
         separate = SeparateLookups.possible()  # asked before this run opens its own transaction
         try:
             if self.dry_run:
-                with DatabaseThread() as self.db, SeparateLookups.open(separate, self.db) as self.lookups:
-                    self._read(path)
+                self._read_on_database(path, separate=separate)
             else:
                 with transaction.atomic():
-                    with DatabaseThread() as self.db, SeparateLookups.open(separate, self.db) as self.lookups:
-                        self._read(path)
+                    self._read_on_database(path, separate=separate)
                     if self.result.ok:
                         self._audit(path)
                         self.result.applied = True
@@ -217,6 +215,12 @@ class MetricImport:
                 self.problems_handle.close()
         self.result.seconds = time.perf_counter() - started
         return self.result
+
+    def _read_on_database(self, path, *, separate):
+        """`_read` with the database thread running, and lookups on a connection of their own if `separate`."""
+        with DatabaseThread() as self.db:
+            with SeparateLookups() if separate else nullcontext(self.db) as self.lookups:
+                self._read(path)
 
     def _read(self, path):
         try:
@@ -759,12 +763,7 @@ class DatabaseThread:
     def submit(self, job):
         if self.executor is not None:
             return self.executor.submit(self._run, job)
-        future = Future()
-        try:
-            future.set_result(self._run(job))
-        except Exception as error:  # noqa: BLE001 - handed over through the Future, as on the thread
-            future.set_exception(error)
-        return future
+        return run_now(self._run, job)
 
     def _run(self, job):
         if self.error is not None:
@@ -791,7 +790,7 @@ class SeparateLookups:
     own writes, which is all it needs: a chunk looks up the codes it names, and a code the file names
     twice is refused, so no chunk looks up what an earlier chunk of the import wrote (new nominees' ids
     come from the sequence, which is not transactional). Inside a caller's transaction the import's data
-    may be uncommitted, so there the import's own connection looks up (`open` hands the DatabaseThread back).
+    may be uncommitted, so there the import's own connection (the DatabaseThread) looks up.
     The connection lives as long as the import.
     """
 
@@ -808,27 +807,29 @@ class SeparateLookups:
     def possible():
         return connection.vendor == "postgresql" and not connection.in_atomic_block
 
-    @staticmethod
-    @contextmanager
-    def open(separate, database_thread):
-        if not separate:
-            yield database_thread
-            return
-        lookups = SeparateLookups()
-        try:
-            yield lookups
-        finally:
-            lookups.raw.close()
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.raw.close()
 
     def submit(self, job):
         """Run `job(cursor)` at once, on this thread; a Future of its result, as DatabaseThread gives."""
-        future = Future()
-        try:
-            with closing(database_cursor(self.raw, postgres=True)) as cursor:
-                future.set_result(job(cursor))
-        except Exception as error:  # noqa: BLE001 - handed over through the Future
-            future.set_exception(error)
-        return future
+        return run_now(self._run, job)
+
+    def _run(self, job):
+        with closing(database_cursor(self.raw, postgres=True)) as cursor:
+            return job(cursor)
+
+
+def run_now(fn, *args):
+    """A Future of `fn(*args)`, called at once on this thread: what an executor's Future would hold."""
+    future = Future()
+    try:
+        future.set_result(fn(*args))
+    except Exception as error:  # noqa: BLE001 - handed over through the Future, as from a thread
+        future.set_exception(error)
+    return future
 
 
 def database_cursor(raw, *, postgres):
