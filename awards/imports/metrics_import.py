@@ -462,7 +462,8 @@ class MetricImport:
         region_codes = {r.region_code for r in rows if r.region_code} - self.regions_requested
         self.regions_requested |= region_codes
         codes = [r.code for r in rows if r.code]
-        new_rows = sum(1 for r in rows if r.code) if self.db.postgres else 0
+        # Ids are reserved only for an import that writes: a preview would use up the sequence.
+        new_rows = sum(1 for r in rows if r.code) if self.db.postgres and not self.dry_run else 0
         employer_codes = [r.code for r in rows if r.kind in EMPLOYER_KINDS and r.code]
         year = self.year
 

@@ -376,3 +376,18 @@ def test_names_with_backslashes_tabs_and_line_breaks_are_stored_as_written(regio
     assert (result.ok, result.nominees_new) == (True, 3)
     assert list(Nominee.objects.order_by("code").values_list("name", flat=True)) == names
     assert values_of("NPP000")["wages_reported_pct"] == Decimal("24.5")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="nominee ids from a sequence: PostgreSQL")
+def test_a_preview_reserves_no_nominee_ids(regions, write_csv):
+    def sequence_state():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence('awards_nominee', 'id')")
+            cursor.execute(f"SELECT last_value, is_called FROM {cursor.fetchone()[0]}")
+            return cursor.fetchone()
+
+    before = sequence_state()
+    result = run(write_csv([PT_MAJU, UD_SENTOSA]), dry_run=True)
+
+    assert (result.ok, result.nominees_new, result.applied) == (True, 2, False)
+    assert sequence_state() == before
