@@ -47,6 +47,11 @@ class Nomination(models.Model):
         constraints = [
             # Once per category in a round; advancing creates the national-round nomination.
             models.UniqueConstraint(fields=["round", "category", "nominee"], name="nomination_once_per_round"),
+            # A category belongs to one edition: a nominee is nominated in it once per edition, in one round;
+            # only advancement adds a second (national) nomination, linked to the provincial one. The
+            # database enforces it so that two committee members nominating at once cannot both succeed.
+            models.UniqueConstraint(fields=["category", "nominee"], condition=Q(advanced_from__isnull=True),
+                                    name="nomination_once_per_edition"),
             models.CheckConstraint(
                 condition=~Q(eligibility="ineligible") | ~Q(eligibility_reason=""),
                 name="nomination_ineligible_has_reason",
