@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditEvent(models.Model):
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    # PROTECT: an audit row never changes (the database refuses it), so its actor cannot be deleted;
+    # accounts are deactivated instead.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=64)
