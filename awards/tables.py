@@ -157,11 +157,20 @@ class AssignmentTable(tables.Table):
         return value
 
 
+class ScreeningCheckBoxColumn(tables.CheckBoxColumn):
+    """The tick of the bulk screening form, with the decision this page shows beside it: the service
+    refuses the decision if a colleague screened the nomination in the meantime."""
+
+    def render(self, value, bound_column, record):
+        return format_html('{}<input type="hidden" name="seen-{}" value="{}" form="bulk-screen">',
+                           super().render(value, bound_column, record), record.pk, record.eligibility)
+
+
 class NominationTable(CommitteeTable):
     """A round's nominations; the checkbox column feeds the bulk screening form."""
 
-    select = tables.CheckBoxColumn(accessor="pk", attrs={"input": {"name": "nomination", "form": "bulk-screen"},
-                                                          "th__input": {"aria-label": _("Select all")}})
+    select = ScreeningCheckBoxColumn(accessor="pk", attrs={"input": {"name": "nomination", "form": "bulk-screen"},
+                                                            "th__input": {"aria-label": _("Select all")}})
     nominee = tables.Column(verbose_name=_("Nominee"), accessor="nominee__name", order_by=("nominee__name",))
     code = tables.Column(verbose_name=_("Code"), accessor="nominee__code")
     region = tables.Column(verbose_name=_("Region"), accessor="nominee__region__name")

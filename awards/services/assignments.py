@@ -4,17 +4,23 @@ round's panels (so a provincial panel only ever reviews its own province)."""
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .. import permissions
-from ..models import Assignment, Conflict, Eligibility, Nomination, Panel, StageKind, StageStatus
+from ..models import Assignment, Conflict, Eligibility, Nomination, Panel, Stage, StageKind, StageStatus
 from .audit import audit_record
 
 
 class AssignmentError(Exception):
     """An assignment the award's rules refuse; the message says why."""
+
+
+def _lock_stage(stage):
+    """The stage, locked for the transaction: two committee members assigning in one stage at once take
+    turns, so the second sees the first's assignments instead of colliding with them."""
+    return Stage.objects.select_for_update().get(pk=stage.pk)
 
 
 def _check_stage(round_, stage):
@@ -39,7 +45,13 @@ def ranked_nominations(round_, category, stage):
 
 
 def _create(assignments, acting_user, action):
-    created = Assignment.objects.bulk_create(assignments)
+    try:
+        # A savepoint: the unique constraint is the last word if an assignment appeared meanwhile.
+        with transaction.atomic():
+            created = Assignment.objects.bulk_create(assignments)
+    except IntegrityError:
+        raise AssignmentError(_("Another committee member assigned reviewers here at the same time; nothing was "
+                                "changed. Look at the assignments again and repeat if still needed.")) from None
     for assignment in created:
         audit_record(actor=acting_user, action=action, obj=assignment,
                      changes={"reviewer": [None, str(assignment.reviewer_id)]},
@@ -59,10 +71,15 @@ def assignment_add(*, nomination, stage, reviewer, acting_user):
     if nomination.eligibility != Eligibility.ELIGIBLE:
         raise AssignmentError(_("Only eligible nominations are reviewed."))
     with transaction.atomic():
+        _check_stage(round_, _lock_stage(stage))
         if Assignment.objects.filter(nomination=nomination, stage=stage, reviewer=reviewer).exists():
             raise AssignmentError(_("%(reviewer)s is already assigned to this nomination.") % {"reviewer": reviewer})
-        [assignment] = _create([Assignment(nomination=nomination, stage=stage, reviewer=reviewer)], acting_user,
-                               "assignment_add")
+        try:
+            [assignment] = _create([Assignment(nomination=nomination, stage=stage, reviewer=reviewer)], acting_user,
+                                   "assignment_add")
+        except AssignmentError:
+            raise AssignmentError(_("%(reviewer)s is already assigned to this nomination.")
+                                  % {"reviewer": reviewer}) from None
     return assignment
 
 
@@ -79,6 +96,7 @@ def assignments_bulk(*, panel, category, stage, acting_user):
     permissions.require(permissions.can_manage_round(acting_user, round_))
     _check_stage(round_, stage)
     with transaction.atomic():
+        _check_stage(round_, _lock_stage(stage))
         nominations = list(ranked_nominations(round_, category, stage).values_list("id", flat=True))
         members = list(panel.members.order_by("username").values_list("id", flat=True))
         taken = set(Assignment.objects.filter(stage=stage, nomination_id__in=nominations)
@@ -98,6 +116,7 @@ def assignments_auto(*, round_, category, stage, per_nomination, cap, acting_use
     if per_nomination < 1 or cap < 1:
         raise AssignmentError(_("The number of reviewers per nomination and the cap must be at least 1."))
     with transaction.atomic():
+        _check_stage(round_, _lock_stage(stage))
         reviewers = dict(Panel.members.through.objects.filter(panel__round=round_)
                          .values_list("user_id", "user__username"))
         if not reviewers:

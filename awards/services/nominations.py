@@ -2,11 +2,12 @@
 the top K nominees per province by the category's metric criteria."""
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..models import (
+    AuditEvent,
     Category,
     Criterion,
     CriterionKind,
@@ -54,8 +55,16 @@ def _require_screening_not_closed(round_):
                                 "decisions can no longer change."))
 
 
+def _already_nominated(nominee, nomination):
+    return NominationError(_("%(nominee)s is already nominated in this category in this edition (%(round)s).")
+                           % {"nominee": nominee.name, "round": nomination.round})
+
+
 def nomination_add(*, round_, category, nominee, acting_user):
-    """Nominate `nominee` in `category` in `round_`, pending screening; once per category and edition."""
+    """Nominate `nominee` in `category` in `round_`, pending screening; once per category and edition.
+
+    The check before the insert gives the usual message; the database's unique constraint decides when two
+    committee members nominate at the same instant, and the loser gets the same message."""
     permissions.require(permissions.can_manage_round(acting_user, round_))
     if category.edition_id != round_.edition_id:
         raise NominationError(_("The category belongs to another edition."))
@@ -64,11 +73,21 @@ def nomination_add(*, round_, category, nominee, acting_user):
         raise NominationError(problem)
     with transaction.atomic():
         _require_screening_not_closed(round_)
-        if Nomination.objects.filter(category=category, nominee=nominee).exists():
-            raise NominationError(_("%(nominee)s is already nominated in this category in this edition.")
-                                  % {"nominee": nominee.name})
-        nomination = Nomination.objects.create(round=round_, category=category, nominee=nominee,
-                                               created_by=acting_user)
+        existing = (Nomination.objects.filter(category=category, nominee=nominee, advanced_from__isnull=True)
+                    .select_related("round__province").first())
+        if existing is not None:
+            raise _already_nominated(nominee, existing)
+        try:
+            # A savepoint, so that a caller importing many rows in one transaction can go on after a refusal.
+            with transaction.atomic():
+                nomination = Nomination.objects.create(round=round_, category=category, nominee=nominee,
+                                                       created_by=acting_user)
+        except IntegrityError:
+            existing = (Nomination.objects.filter(category=category, nominee=nominee, advanced_from__isnull=True)
+                        .select_related("round__province").first())
+            if existing is None:
+                raise
+            raise _already_nominated(nominee, existing) from None
         audit_record(actor=acting_user, action="nomination_add", obj=nomination,
                      changes={"eligibility": [None, nomination.eligibility]}, summary=str(nomination))
     return nomination
@@ -81,14 +100,32 @@ def nominations_add(*, round_, category, nominees, acting_user):
                 for nominee in nominees]
 
 
-def nominations_screen(*, nominations, eligibility, reason, acting_user):
+def _stale_message(nomination):
+    """Who decided what on `nomination` since the page was shown, for the refusal of a stale decision."""
+    event = (AuditEvent.objects.filter(action="nomination_screen", object_type=Nomination._meta.label_lower,
+                                       object_id=str(nomination.pk)).select_related("actor").first())
+    who = (event.actor.get_full_name() or event.actor.get_username()) if event and event.actor else _("someone")
+    decision = nomination.get_eligibility_display()
+    if nomination.eligibility_reason:
+        decision = f"{decision} ({nomination.eligibility_reason})"
+    return _("%(nominee)s was screened by %(who)s while you were deciding: now %(decision)s. Nothing was changed; "
+             "look at the list again and decide anew.") % {"nominee": nomination.nominee.name, "who": who,
+                                                          "decision": decision}
+
+
+def nominations_screen(*, nominations, eligibility, reason, acting_user, seen=None):
     """Mark nominations eligible or not eligible (a reason is required for not eligible); one audit row
-    each. All or nothing: a nomination outside the user's scope refuses the whole batch."""
+    each. All or nothing: a nomination outside the user's scope refuses the whole batch.
+
+    `seen` ({nomination id: eligibility}) is what the deciding member's page showed: when another member
+    screened one of them in the meantime, the whole decision is refused and says who decided what, so
+    that nobody silently overwrites a colleague's decision."""
     reason = (reason or "").strip()
     if eligibility not in (Eligibility.ELIGIBLE, Eligibility.INELIGIBLE, Eligibility.PENDING):
         raise NominationError(_("Choose eligible or not eligible."))
     if eligibility == Eligibility.INELIGIBLE and not reason:
         raise NominationError(_("Give the reason why the nomination is not eligible."))
+    seen = seen or {}
     with transaction.atomic():
         locked = list(Nomination.objects.select_for_update(of=("self",)).select_related("round", "nominee", "category")
                       .filter(pk__in=[n.pk for n in nominations]).order_by("pk"))
@@ -97,6 +134,9 @@ def nominations_screen(*, nominations, eligibility, reason, acting_user):
         for round_ in {n.round_id: n.round for n in locked}.values():
             permissions.require(permissions.can_manage_round(acting_user, round_))
             _require_screening_not_closed(round_)
+        stale = [n for n in locked if n.pk in seen and seen[n.pk] != n.eligibility]
+        if stale:
+            raise NominationError(" ".join(_stale_message(n) for n in stale[:3]))
         changed = []
         for nomination in locked:
             old = (nomination.eligibility, nomination.eligibility_reason)

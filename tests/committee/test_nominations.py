@@ -135,3 +135,42 @@ def test_national_nominations_cannot_be_changed_out_of_scope(client, award, user
     assert client.post(reverse("committee-nomination-add", args=[n.id]),
                        {"category": award.pemkab.id, "nominee": "18.72"}).status_code == 403
     assert client.get(reverse("committee-proposals", args=[n.id])).status_code == 403
+
+
+def test_a_stale_screening_page_is_refused_saying_who_decided_what(english, award, jakarta_regency):
+    n = award.national
+    added = nomination_add(round_=n, category=award.pemkab, nominee=jakarta_regency, acting_user=award.committee)
+    english.force_login(award.committee)
+    page = english.get(reverse("committee-nominations", args=[n.id])).content.decode()
+    assert f'<input type="hidden" name="seen-{added.id}" value="pending" form="bulk-screen">' in page
+    # Meanwhile a colleague decides; the page still shows "pending".
+    colleague = award.users["panitia"]
+    nominations_screen(nominations=[added], eligibility="ineligible", reason="Berkas tidak lengkap",
+                       acting_user=colleague)
+    response = english.post(reverse("committee-nomination-screen", args=[n.id]),
+                            {"nomination": [added.id], f"seen-{added.id}": "pending", "eligibility": "eligible",
+                             "reason": ""}, follow=True)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert (f"Pemerintah Kota Jakarta Pusat was screened by {colleague.get_full_name()} while you were deciding: "
+            f"now Not eligible (Berkas tidak lengkap). Nothing was changed") in text
+    added.refresh_from_db()
+    assert (added.eligibility, added.eligibility_reason) == ("ineligible", "Berkas tidak lengkap")
+    assert AuditEvent.objects.filter(action="nomination_screen", object_id=str(added.id)).count() == 1
+    # With the page as it is now, the decision goes through.
+    english.post(reverse("committee-nomination-screen", args=[n.id]),
+                 {"nomination": [added.id], f"seen-{added.id}": "ineligible", "eligibility": "eligible", "reason": ""})
+    added.refresh_from_db()
+    assert added.eligibility == "eligible"
+
+
+def test_the_database_refuses_a_second_nomination_of_a_nominee_in_a_category(award, jakarta_regency):
+    from django.db import IntegrityError, transaction
+
+    nomination_add(round_=award.national, category=award.pemkab, nominee=jakarta_regency, acting_user=award.committee)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Nomination.objects.create(round=award.provincial, category=award.pemkab, nominee=jakarta_regency)
+    # Advancement is the exception: the national nomination names the provincial one it came from.
+    metro = Nomination.objects.get(round=award.provincial, category=award.pemkab, nominee__code="18.72")
+    Nomination.objects.create(round=award.national, category=award.pemkab, nominee=metro.nominee, advanced_from=metro)
+    assert Nomination.objects.filter(category=award.pemkab, nominee=metro.nominee).count() == 2

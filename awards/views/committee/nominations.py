@@ -80,9 +80,12 @@ class NominationScreenView(CommitteeMixin, View):
         round_ = selectors.access_round(request.user, round_id, manage=True)
         ids = [value for value in request.POST.getlist("nomination") if value.isdigit()]
         nominations = list(Nomination.objects.filter(round=round_, pk__in=ids))
+        # What the page showed for each ticked nomination, so a colleague's decision is never overwritten.
+        seen = {int(i): request.POST[f"seen-{i}"] for i in ids if f"seen-{i}" in request.POST}
         try:
             changed = service.nominations_screen(nominations=nominations, eligibility=request.POST.get("eligibility"),
-                                                 reason=request.POST.get("reason", ""), acting_user=request.user)
+                                                 reason=request.POST.get("reason", ""), acting_user=request.user,
+                                                 seen=seen)
         except service.NominationError as error:
             messages.error(request, str(error))
         else:
