@@ -1,10 +1,11 @@
-"""A round's stages: open, close and reopen (with a reason), each change audited."""
+"""A round's stages: open, close and reopen (with a reason), and their options; each change audited."""
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..models import Assignment, AssignmentStatus, Stage, StageStatus
-from .audit import audit_record
+from .audit import audit_record, diff_fields
 
 
 class StageError(Exception):
@@ -70,3 +71,34 @@ def stage_reopen(*, stage, reason, acting_user):
         if later.exists():
             raise StageError(_("A later stage has already opened; it must not run beside a reopened earlier stage."))
         return _change(stage, StageStatus.OPEN, acting_user, "stage_reopen", reason)
+
+
+# What a stage's options are: everything about it but its round, kind, order and status.
+STAGE_OPTIONS = ("weight", "deadline", "calibrate", "aggregation", "disagreement_threshold", "hide_other_scores",
+                 "hide_reviewer_names")
+
+
+def stage_update_options(*, stage, changes, acting_user):
+    """Change a stage's options ({field: new value}, fields of STAGE_OPTIONS) until it is closed.
+
+    The status never changes here: it moves only by opening, closing and reopening the stage."""
+    permissions.require(permissions.can_manage_round(acting_user, stage.round))
+    if set(changes) - set(STAGE_OPTIONS):
+        raise StageError(_("Only a stage's options change here; its status changes by opening, closing or "
+                           "reopening it on the round page."))
+    with transaction.atomic():
+        stage = _locked(stage)
+        if stage.status == StageStatus.CLOSED:
+            raise StageError(_("The stage is closed: its options no longer change."))
+        before = {name: getattr(stage, name) for name in changes}
+        for name, value in changes.items():
+            setattr(stage, name, value)
+        try:
+            stage.full_clean()
+        except ValidationError as error:
+            raise StageError(" ".join(error.messages)) from error
+        diff = diff_fields(before, stage, list(changes))
+        if diff:
+            stage.save(update_fields=list(diff))
+            audit_record(actor=acting_user, action="stage_options", obj=stage, changes=diff, summary=str(stage))
+    return stage
