@@ -1,4 +1,5 @@
-"""Indonesian first: the interface language is the user's explicit choice, else Indonesian."""
+"""Middleware: the interface language (Indonesian first, unless the user chose), and the database's refusal to
+change a frozen result or an audit row told as a message."""
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -17,3 +18,25 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class GuardRefusalMiddleware:
+    """The database refuses to change or delete a frozen result or an audit row (migration 0015). The
+    application's own services never ask it to; should any other door try, the user reads why, not a
+    server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import DatabaseError
+        from django.shortcuts import render
+
+        from .services.results import is_guard_refusal
+
+        if isinstance(exception, DatabaseError) and is_guard_refusal(exception):
+            return render(request, "awards/guard_refused.html", status=409)
+        return None

@@ -56,6 +56,8 @@ urlpatterns = [
          name="committee-proposals"),
     path("hasil/", committee.PublicResultsView.as_view(), name="public-results"),
     path("hasil/<int:year>/", committee.PublicResultsView.as_view(), name="public-results-year"),
+    path("hasil/<int:year>/<int:snapshot_id>.json", committee.PublicResultContentView.as_view(),
+         name="public-result-content"),
     path("penilaian/", reviewer_views.AssignmentListView.as_view(), name="reviewer-assignments"),
     path("penilaian/<int:pk>/", reviewer_views.AssignmentScoreView.as_view(), name="reviewer-assignment"),
     path("penilaian/<int:pk>/konflik/", reviewer_views.AssignmentConflictView.as_view(), name="reviewer-conflict"),

@@ -83,14 +83,20 @@ def result_annex_pdf(*, snapshot, content, compress=True):
         ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
-    story += [winners_table, Spacer(1, 6 * mm)]
-    if not rows:
+    if content.get("interim"):
+        story.append(Paragraph(_text(_("Interim result (sementara): it was frozen before every weighted stage of "
+                                       "its round was closed, so it names no winners.")), styles["Heading2"]))
+    else:
+        story += [winners_table, Spacer(1, 6 * mm)]
+    if not rows and not content.get("interim"):
         story.append(Paragraph(_text(_("No nomination receives an award in this result.")), body))
     facts = [
         (_("Frozen at"), formats.date_format(frozen_at, "DATETIME_FORMAT")),
         (_("Frozen by"), content["frozen_by"]),
         (_("SHA-256 digest"), snapshot.digest),
     ]
+    if content.get("previous"):
+        facts.append((_("Previous result of the edition"), content["previous"]))
     if content.get("supersedes"):
         facts.append((_("Corrects the result with digest"), content["supersedes"]))
         facts.append((_("Reason for the correction"), content.get("reason", "")))

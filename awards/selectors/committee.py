@@ -118,6 +118,7 @@ def current_snapshot(round_, category):
     return (
         ResultSnapshot.objects.filter(round=round_, category=category, superseded_by__isnull=True)
         .select_related("frozen_by", "stage")
+        .order_by("-frozen_at", "-id")
         .first()
     )
 
@@ -125,7 +126,8 @@ def current_snapshot(round_, category):
 def access_snapshot(user, snapshot_id, *, manage=False):
     snapshot = get_object_or_404(
         ResultSnapshot.objects.select_related(
-            "round__edition", "round__province", "category", "stage", "frozen_by", "supersedes", "superseded_by"
+            "round__edition", "round__province", "category", "stage", "frozen_by", "supersedes", "superseded_by",
+            "previous",
         ),
         pk=snapshot_id,
     )
@@ -136,7 +138,8 @@ def access_snapshot(user, snapshot_id, *, manage=False):
 
 def published_editions():
     """Editions with at least one published result, newest first."""
-    return Edition.objects.filter(rounds__snapshots__published_at__isnull=False).distinct().order_by("-year")
+    return (Edition.objects.filter(rounds__snapshots__published_at__isnull=False, rounds__snapshots__interim=False)
+            .distinct().order_by("-year"))
 
 
 def published_results(edition):
@@ -146,19 +149,36 @@ def published_results(edition):
     hide the result that is public until it is itself published.
     """
     newest = (
-        ResultSnapshot.objects.filter(round=OuterRef("round"), category=OuterRef("category"), published_at__isnull=False)
+        ResultSnapshot.objects.filter(round=OuterRef("round"), category=OuterRef("category"), published_at__isnull=False,
+                                      interim=False)
         .order_by("-frozen_at", "-id")
         .values("id")[:1]
     )
     return (
-        ResultSnapshot.objects.filter(round__edition=edition, published_at__isnull=False, id=Subquery(newest))
+        ResultSnapshot.objects.filter(round__edition=edition, published_at__isnull=False, interim=False,
+                                      id=Subquery(newest))
         .select_related("round__province", "category")
         .order_by("round__level", "round__province_id", "category__position", "category__code")
     )
 
 
+def published_snapshot(year, snapshot_id):
+    """A published final result of the edition of `year`, for its public JSON; 404 for anything else."""
+    return get_object_or_404(ResultSnapshot.objects.only("id", "content", "digest"), pk=snapshot_id,
+                             round__edition__year=year, published_at__isnull=False, interim=False)
+
+
+def chain_head(edition):
+    """The edition's newest frozen result (the head of its chain of results), or None."""
+    return (ResultSnapshot.objects.filter(round__edition=edition).only("id", "digest", "frozen_at")
+            .order_by("-id").first())
+
+
 def winners(content):
-    """The rows of a frozen result's content that receive an award (rank ≤ the category's number of awards)."""
+    """The rows of a frozen result's content that receive an award (rank ≤ the category's number of awards);
+    none for an interim result, which names no winners."""
+    if content.get("interim"):
+        return []
     awards = content["category"]["awards_count"]
     return [row for row in content["ranking"]["rows"] if row["rank"] <= awards]
 

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import permissions
-from ..models import Nomination, Round, RoundLevel, Stage, StageStatus
+from ..models import Nomination, Round, RoundLevel, Stage, StageKind, StageStatus
 from ..scoring import ScoringError, default_stage, rank_group
 from .audit import audit_record
 
@@ -13,20 +13,32 @@ class AdvancementError(Exception):
     """An advancement the award's rules refuse; the message says what to fix."""
 
 
-def advancement_ranking(*, round_, category):
-    """The final ranking of the group (its latest opened scored stage, which must be closed)."""
+def advancement_ranking(*, round_, category, lock=False):
+    """The final ranking of the group: at its last weighted stage, once every weighted stage (weight > 0)
+    of the round is closed, as for a result that names winners. With `lock`, the round's stages stay as
+    they are until the transaction ends."""
     if round_.level != RoundLevel.PROVINCIAL:
         raise AdvancementError(_("Only a provincial round's nominations advance to the national round."))
     if category.national_only:
         raise AdvancementError(_("This category is judged in the national round only."))
+    queryset = Stage.objects.filter(round=round_).order_by("position")
+    stages = list(queryset.select_for_update() if lock else queryset)
+    for stage in stages:
+        if stage.weight > 0 and stage.status != StageStatus.CLOSED:
+            raise AdvancementError(
+                _("Close the stage “%(stage)s” (weight %(weight)s, now %(status)s) first: advancement uses the "
+                  "final ranking, once every weighted stage of the round is closed.")
+                % {"stage": stage.get_kind_display(), "weight": f"{stage.weight.normalize():f}",
+                   "status": stage.get_status_display().lower()})
+    weighted = [s for s in stages if s.weight > 0 and s.kind != StageKind.SCREENING]
     try:
-        stage = default_stage(list(Stage.objects.filter(round=round_)))
+        stage = weighted[-1] if weighted else default_stage(stages)
     except ScoringError as error:
         raise AdvancementError(str(error)) from error
     if stage.status != StageStatus.CLOSED:
         raise AdvancementError(_("Close the stage “%(stage)s” first: advancement uses the final ranking.")
                                % {"stage": stage.get_kind_display()})
-    return rank_group(category, round_, stage)
+    return rank_group(category, round_, stage, stages=stages)
 
 
 def advancement_plan(ranking):
@@ -48,7 +60,7 @@ def round_advance(*, round_, category, acting_user, chosen=(), reason=""):
     if national is None:
         raise AdvancementError(_("The edition has no national round yet."))
     with transaction.atomic():
-        ranking = advancement_ranking(round_=round_, category=category)
+        ranking = advancement_ranking(round_=round_, category=category, lock=True)
         sure, tied, places = advancement_plan(ranking)
         advancing = [row.nomination_id for row in sure]
         if tied:

@@ -1,24 +1,34 @@
-"""Frozen results: freeze a ranking into an immutable snapshot, publish it, correct it, verify digests.
+"""Frozen results: freeze a ranking into an immutable snapshot, publish it, correct it, verify the chain.
 
 The snapshot's `content` is canonical JSON (keys sorted, no insignificant whitespace, UTF-8, decimals as
 strings) and `digest` is the SHA-256 of exactly those bytes, so anyone holding the content can
-recompute the digest with `sha256sum`. A frozen snapshot is never edited; only `published_at` is set
-once. A correction is a new snapshot that supersedes the old one, with a reason.
+recompute the digest with `sha256sum`. A frozen snapshot is never edited (the database refuses it);
+only `published_at` is set once. A correction is a new snapshot that supersedes the old one, with a
+reason.
+
+An edition's results form a chain: each one's content names the digest of the edition's result frozen
+just before it (`previous`), so changing, removing or inserting a result afterwards breaks a link that
+anyone holding a later digest can check. Freezes of one edition are serialised on the edition's row.
+A result frozen before every weighted stage of its round is closed is an interim record: it names no
+winners and is never published.
 """
 import hashlib
 import json
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import permissions
-from ..models import ResultSnapshot, Round, StageKind, StageStatus
+from ..models import AuditEvent, Edition, ResultSnapshot, Stage, StageKind, StageStatus
 from ..scoring import ScoringError, explain, rank_group
 from .audit import audit_record
 
-CONTENT_FORMAT = "paritrana-result/1"
+CONTENT_FORMAT = "paritrana-result/2"
+FREEZING_ACTIONS = ("result_freeze", "result_correct")
 
 
 class ResultError(Exception):
@@ -34,8 +44,16 @@ def content_digest(content):
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
-def snapshot_content(*, ranking, frozen_at, frozen_by, supersedes=None, reason=""):
-    """The canonical content of a snapshot: the ranking, every row's breakdown, and who froze it when."""
+def stage_facts(stages):
+    """The round's stages as the content records them: why a result is interim can be read from it."""
+    return [{"kind": s.kind, "weight": str(s.weight), "status": s.status}
+            for s in sorted(stages, key=lambda s: s.position)]
+
+
+def snapshot_content(*, ranking, frozen_at, frozen_by, supersedes=None, reason="", previous=None, interim=False,
+                     stages=()):
+    """The canonical content of a snapshot: the ranking, every row's breakdown, who froze it when, whether
+    it is interim (with the round's stages as they were), and the digest of the edition's previous result."""
     category, round_ = ranking.category, ranking.round
     explanations = {row.nomination_id: explain(ranking, row.nomination_id).as_data() for row in ranking.rows}
     rows = []
@@ -58,16 +76,53 @@ def snapshot_content(*, ranking, frozen_at, frozen_by, supersedes=None, reason="
             "awards_count": category.awards_count, "advance_count": category.advance_count,
         },
         "stage": ranking.stage.kind,
+        "round_stages": stage_facts(stages),
+        "interim": interim,
         "frozen_at": frozen_at.isoformat(),
         "frozen_by": frozen_by.get_username(),
+        "previous": None if previous is None else previous.digest,
         "supersedes": None if supersedes is None else supersedes.digest,
         "reason": reason,
         "ranking": ranking_data,
     })
 
 
+def _weight(stage):
+    return f"{stage.weight.normalize():f}"
+
+
+def interim_reason(stages, stage):
+    """Why a result of `stage` frozen with the round's `stages` as they are would be interim; "" when it
+    names winners (every weighted stage of the round closed, and the ranking counts all of them)."""
+    weighted = [s for s in sorted(stages, key=lambda s: s.position) if s.weight > 0]
+    for s in weighted:
+        if s.status != StageStatus.CLOSED:
+            return _("the stage “%(stage)s” (weight %(weight)s) is not closed: it is %(status)s") % {
+                "stage": s.get_kind_display(), "weight": _weight(s), "status": s.get_status_display().lower()}
+    later = [s for s in weighted if s.position > stage.position]
+    if later:
+        return _("the ranking is at the stage “%(stage)s”, before the weighted stage “%(later)s”") % {
+            "stage": stage.get_kind_display(), "later": later[-1].get_kind_display()}
+    return ""
+
+
+def content_interim_reason(content):
+    """interim_reason() for a frozen result, from the stages its content recorded."""
+    if not content.get("interim"):
+        return ""
+    stages = [Stage(kind=s["kind"], weight=Decimal(s["weight"]), status=s["status"], position=i)
+              for i, s in enumerate(content.get("round_stages", []))]
+    current = next((s for s in stages if s.kind == content["stage"]), None)
+    return (interim_reason(stages, current) if current is not None else "") or _("frozen before the round ended")
+
+
+def winners(rows, awards_count):
+    """The rows a final result names as winners (juara 1 to awards_count)."""
+    return [row for row in rows if row["rank"] <= awards_count]
+
+
 def _check_stage(round_, stage):
-    if stage.round_id != round_.id:
+    if stage is None or stage.round_id != round_.id:
         raise ResultError(_("That stage belongs to another round."))
     if stage.kind == StageKind.SCREENING:
         raise ResultError(_("Freeze the ranking of the assessment or interview stage, not of the screening."))
@@ -76,41 +131,114 @@ def _check_stage(round_, stage):
                             "reviewers can still change scores.") % {"stage": stage.get_kind_display()})
 
 
-def _freeze(*, round_, category, stage, acting_user, supersedes=None, reason=""):
+def _lock_edition(edition_id):
+    """Serialise freezes and corrections of one edition: each result links to the one frozen before it."""
+    list(Edition.objects.select_for_update().filter(pk=edition_id).order_by().values_list("pk", flat=True))
+
+
+def _round_stages(round_, *, lock):
+    """The round's stages as committed now; locked, a stage cannot open, close or reopen meanwhile."""
+    queryset = Stage.objects.filter(round=round_).order_by("position")
+    return list(queryset.select_for_update() if lock else queryset)
+
+
+def chain_head(edition_id):
+    """The edition's newest frozen result (the chain's head), or None."""
+    return ResultSnapshot.objects.filter(round__edition_id=edition_id).only("id", "digest").order_by("-id").first()
+
+
+@dataclass
+class FreezePlan:
+    """What freezing a group now would store: its stage, ranking, whether it is interim and why, winners."""
+    stage: Stage
+    ranking: object
+    interim_reason: str
+
+    @property
+    def interim(self):
+        return bool(self.interim_reason)
+
+    @property
+    def winners(self):
+        if self.interim:
+            return []
+        return [row for row in self.ranking.rows if row.rank <= self.ranking.category.awards_count]
+
+
+def _plan(*, round_, category, stage, stages):
+    stage = next((s for s in stages if stage is not None and s.id == stage.id), None)
     _check_stage(round_, stage)
     try:
-        ranking = rank_group(category, round_, stage)
+        ranking = rank_group(category, round_, stage, stages=stages)
     except ScoringError as error:
         raise ResultError(str(error)) from error
     if not ranking.rows:
         raise ResultError(_("There is nothing to freeze: no eligible nomination is ranked in this category."))
+    return FreezePlan(stage=stage, ranking=ranking, interim_reason=interim_reason(stages, stage))
+
+
+def _check_not_frozen(*, round_, category, plan):
+    current = ResultSnapshot.objects.filter(round=round_, category=category, superseded_by__isnull=True)
+    if current.filter(interim=False).exists():
+        raise ResultError(_("This result is already frozen; a change is made as a correction with a reason."))
+    if plan.interim and current.filter(interim=True, stage=plan.stage).exists():
+        raise ResultError(_("An interim result of this stage is already frozen; freeze the final result once every "
+                            "weighted stage of the round is closed."))
+
+
+def result_freeze_plan(*, round_, category, stage):
+    """What result_freeze would store now, for the confirmation page; ResultError if it would be refused."""
+    plan = _plan(round_=round_, category=category, stage=stage, stages=_round_stages(round_, lock=False))
+    _check_not_frozen(round_=round_, category=category, plan=plan)
+    return plan
+
+
+def _freeze(*, round_, category, plan, acting_user, supersedes=None, reason=""):
     frozen_at = timezone.now().replace(microsecond=0)
-    content = snapshot_content(ranking=ranking, frozen_at=frozen_at, frozen_by=acting_user,
-                               supersedes=supersedes, reason=reason)
+    previous = chain_head(round_.edition_id)
+    content = snapshot_content(ranking=plan.ranking, frozen_at=frozen_at, frozen_by=acting_user,
+                               supersedes=supersedes, reason=reason, previous=previous, interim=plan.interim,
+                               stages=_round_stages(round_, lock=False))
     return ResultSnapshot.objects.create(
-        round=round_, category=category, stage=stage, content=content, digest=content_digest(content),
-        frozen_at=frozen_at, frozen_by=acting_user, supersedes=supersedes, reason=reason,
+        round=round_, category=category, stage=plan.stage, content=content, digest=content_digest(content),
+        frozen_at=frozen_at, frozen_by=acting_user, supersedes=supersedes, reason=reason, previous=previous,
+        interim=plan.interim,
     )
 
 
-def _lock_round(round_):
-    """Serialise freezes and corrections of one round, so two clicks cannot make two current snapshots."""
-    list(Round.objects.select_for_update().filter(pk=round_.pk).order_by().values_list("pk", flat=True))
+def _freeze_changes(snapshot, old_digest=None):
+    """The audit row of a freeze records enough to name the result should it ever go missing."""
+    round_ = snapshot.round
+    return {"digest": [old_digest, snapshot.digest],
+            "previous": [None, snapshot.previous.digest if snapshot.previous_id else None],
+            "interim": [None, snapshot.interim],
+            "edition": [None, round_.edition.year], "round": [None, round_.key],
+            "category": [None, snapshot.category.code]}
 
 
 def result_freeze(*, round_, category, stage, acting_user):
-    """Freeze the ranking of a category in a round at a closed stage; refused if a result is already frozen
-    (correct it instead)."""
+    """Freeze the ranking of a category in a round at a closed stage; refused if a final result is already
+    frozen (correct it instead). Frozen while a weighted stage of the round is not closed, the result is
+    interim: a record that names no winners."""
     permissions.require(permissions.can_manage_round(acting_user, round_))
     with transaction.atomic():
-        _lock_round(round_)
-        if ResultSnapshot.objects.filter(round=round_, category=category, superseded_by__isnull=True).exists():
-            raise ResultError(_("This result is already frozen; a change is made as a correction with a reason."))
-        snapshot = _freeze(round_=round_, category=category, stage=stage, acting_user=acting_user)
-        audit_record(actor=acting_user, action="result_freeze", obj=snapshot,
-                     changes={"digest": [None, snapshot.digest]},
-                     summary=f"{category.code} · {round_} · {stage.kind}")
+        _lock_edition(round_.edition_id)
+        plan = _plan(round_=round_, category=category, stage=stage, stages=_round_stages(round_, lock=True))
+        _check_not_frozen(round_=round_, category=category, plan=plan)
+        snapshot = _freeze(round_=round_, category=category, plan=plan, acting_user=acting_user)
+        audit_record(actor=acting_user, action="result_freeze", obj=snapshot, changes=_freeze_changes(snapshot),
+                     summary=f"{category.code} · {round_} · {plan.stage.kind}"
+                             + (" · interim" if snapshot.interim else ""))
     return snapshot
+
+
+def result_correct_plan(*, snapshot, stage=None):
+    """What result_correct would store now, for the confirmation page; ResultError if it would be refused."""
+    round_ = snapshot.round
+    if ResultSnapshot.objects.filter(supersedes=snapshot).exists():
+        raise ResultError(_("This result has already been corrected; correct the newest one."))
+    return _plan(round_=round_, category=snapshot.category, stage=stage or snapshot.stage,
+                 stages=_round_stages(round_, lock=False))
 
 
 def result_correct(*, snapshot, stage=None, reason, acting_user):
@@ -121,25 +249,40 @@ def result_correct(*, snapshot, stage=None, reason, acting_user):
     if not reason:
         raise ResultError(_("Give the reason for the correction; it is kept with the new result."))
     with transaction.atomic():
-        _lock_round(round_)
+        _lock_edition(round_.edition_id)
         if ResultSnapshot.objects.filter(supersedes=snapshot).exists():
             raise ResultError(_("This result has already been corrected; correct the newest one."))
-        new = _freeze(round_=round_, category=snapshot.category, stage=stage or snapshot.stage,
-                      acting_user=acting_user, supersedes=snapshot, reason=reason)
+        plan = _plan(round_=round_, category=snapshot.category, stage=stage or snapshot.stage,
+                     stages=_round_stages(round_, lock=True))
+        new = _freeze(round_=round_, category=snapshot.category, plan=plan, acting_user=acting_user,
+                      supersedes=snapshot, reason=reason)
         audit_record(actor=acting_user, action="result_correct", obj=new,
-                     changes={"digest": [snapshot.digest, new.digest]}, summary=reason)
+                     changes=_freeze_changes(new, snapshot.digest), summary=reason)
     return new
 
 
+def _check_publishable(snapshot):
+    if snapshot.interim:
+        raise ResultError(_("This is an interim result: it was frozen before every weighted stage of its round "
+                            "was closed, so it names no winners and is never published. Close the round's "
+                            "remaining stages and freeze the final result."))
+    if snapshot.published_at is not None:
+        raise ResultError(_("This result is already published."))
+    if ResultSnapshot.objects.filter(supersedes=snapshot).exists():
+        raise ResultError(_("A correction supersedes this result; publish the correction instead."))
+
+
+def result_publish_check(*, snapshot):
+    """ResultError if result_publish would refuse `snapshot` now (for the confirmation page)."""
+    _check_publishable(snapshot)
+
+
 def result_publish(*, snapshot, acting_user):
-    """Make a frozen result public; only the newest snapshot of its group can be published."""
+    """Make a final frozen result public; only the newest snapshot of its group, never an interim one."""
     permissions.require(permissions.can_manage_round(acting_user, snapshot.round))
     with transaction.atomic():
         locked = ResultSnapshot.objects.select_for_update().get(pk=snapshot.pk)
-        if locked.published_at is not None:
-            raise ResultError(_("This result is already published."))
-        if ResultSnapshot.objects.filter(supersedes=locked).exists():
-            raise ResultError(_("A correction supersedes this result; publish the correction instead."))
+        _check_publishable(locked)
         locked.published_at = timezone.now()
         locked.save(update_fields=["published_at"])
         audit_record(actor=acting_user, action="result_publish", obj=locked,
@@ -149,34 +292,145 @@ def result_publish(*, snapshot, acting_user):
     return locked
 
 
+GUARD_MARK = "paritrana-guard:"
+
+
+def is_guard_refusal(error):
+    """Whether a database error is the refusal to change or delete a frozen result or an audit row."""
+    return GUARD_MARK in str(error)
+
+
 @dataclass
-class DigestProblem:
+class ResultProblem:
+    """A result the chain check does not accept; edition, category and round name it for people."""
     snapshot_id: int
+    edition: object
+    category: str
+    round: str
     message: str
 
 
-def results_verify(snapshots=None):
-    """Recompute every snapshot's digest from its content; the list of mismatches (empty when all agree).
+def _round_label(level, province_name):
+    if level == "national":
+        return _("national round")
+    return _("provincial round %(province)s") % {"province": province_name or ""}
 
-    Also checks that a correction's content names the digest of the snapshot it supersedes.
-    """
-    if snapshots is None:
-        snapshots = ResultSnapshot.objects.select_related("supersedes").order_by("id")
+
+def _read_content(text):
+    """The facts the check needs from one result's content (the content itself is not kept)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return {"chained": "previous" in data, "previous": data.get("previous"), "supersedes": data.get("supersedes"),
+            "interim": bool(data.get("interim", False))}
+
+
+def results_verify():
+    """Walk each edition's chain of results; the list of problems (empty when every result verifies).
+
+    A result is *changed* when its content no longer hashes to its digest, or its digest is not the one
+    the audit trail recorded when it was frozen; *removed* when a result names a previous digest that no
+    stored result has, or a freezing audit row names one; *inserted* when its previous is not the result
+    frozen just before it in the edition, when two results name the same previous, or when no freezing
+    audit row records it. Results of the first content format (before the chain) are checked on their
+    digest and correction link only."""
+    meta = {row["id"]: row for row in ResultSnapshot.objects.order_by("id").values(
+        "id", "digest", "previous_id", "supersedes_id", "interim", "published_at", "round__edition_id",
+        "round__edition__year", "round__level", "round__province__name", "category__code")}
+    facts = {}
+    hashes = {}
+    for snapshot_id, text in ResultSnapshot.objects.order_by("id").values_list("id", "content").iterator(chunk_size=20):
+        hashes[snapshot_id] = content_digest(text)
+        facts[snapshot_id] = _read_content(text)
+    by_digest = defaultdict(list)
+    for row in meta.values():
+        by_digest[row["digest"]].append(row["id"])
+    recorded = defaultdict(set)  # snapshot id (text) -> digests its freezing audit rows record
+    frozen_as = {}  # digest -> snapshot id (text) the audit trail recorded it for
+    freezes = list(AuditEvent.objects.filter(action__in=FREEZING_ACTIONS, object_type="awards.resultsnapshot")
+                   .order_by("id").values("object_id", "changes"))
+    for event in freezes:
+        digest = (event["changes"].get("digest") or [None, None])[1]
+        recorded[event["object_id"]].add(digest)
+        frozen_as[digest] = event["object_id"]
+
     problems = []
-    for snapshot in snapshots.iterator(chunk_size=200) if hasattr(snapshots, "iterator") else snapshots:
-        actual = content_digest(snapshot.content)
-        if actual != snapshot.digest:
-            problems.append(DigestProblem(snapshot.id, _("stored digest %(stored)s, content hashes to %(actual)s")
-                                          % {"stored": snapshot.digest, "actual": actual}))
-            continue
-        try:
-            named = json.loads(snapshot.content).get("supersedes")
-        except ValueError:
-            problems.append(DigestProblem(snapshot.id, _("content is not valid JSON")))
-            continue
-        expected = snapshot.supersedes.digest if snapshot.supersedes_id else None
-        if named != expected:
-            problems.append(DigestProblem(snapshot.id, _("content names superseded digest %(named)s, "
-                                                         "the superseded snapshot has %(expected)s")
-                                          % {"named": named, "expected": expected}))
+
+    def report(snapshot_id, message, row=None, names=None):
+        if row is not None:
+            names = (row["round__edition__year"], row["category__code"],
+                     _round_label(row["round__level"], row["round__province__name"]))
+        edition, category, round_label = names or (None, "?", "?")
+        problems.append(ResultProblem(snapshot_id, edition, category, round_label, message))
+
+    chains = defaultdict(list)
+    for row in meta.values():
+        chains[row["round__edition_id"]].append(row)
+    for rows in chains.values():
+        prior = None
+        named_by = {}
+        for row in rows:
+            sid, fact = row["id"], facts[row["id"]]
+            if hashes[sid] != row["digest"]:
+                report(sid, _("changed: its content hashes to %(actual)s, not to its digest %(stored)s")
+                       % {"actual": hashes[sid], "stored": row["digest"]}, row)
+            if fact is None:
+                report(sid, _("changed: its content is not valid JSON"), row)
+                prior = row
+                continue
+            if fact["chained"]:
+                named = fact["previous"]
+                expected = prior["digest"] if prior is not None else None
+                if named is not None and named not in by_digest and frozen_as.get(named, "").isdigit() \
+                        and int(frozen_as[named]) in meta:
+                    report(sid, _("the result it follows, %(id)s, was changed after this one was frozen")
+                           % {"id": frozen_as[named]}, row)
+                elif named is not None and named not in by_digest:
+                    report(sid, _("removed before it: the result it follows (digest %(digest)s) is no longer "
+                                  "stored") % {"digest": named}, row)
+                elif named != expected:
+                    report(sid, _("out of order: it follows %(named)s, but the result frozen before it in the "
+                                  "edition is %(expected)s") % {"named": named or "-", "expected": expected or "-"},
+                           row)
+                if named is not None and named in named_by:
+                    report(sid, _("inserted: result %(other)s follows the same previous result")
+                           % {"other": named_by[named]}, row)
+                named_by.setdefault(named, sid)
+                linked = meta.get(row["previous_id"])
+                if (linked["digest"] if linked else None) != named:
+                    report(sid, _("changed: its stored link to the previous result differs from its content"), row)
+                if fact["interim"] != row["interim"]:
+                    report(sid, _("changed: its stored interim flag differs from its content"), row)
+            elif row["previous_id"] is not None:
+                report(sid, _("changed: a result of the first format names no previous result"), row)
+            superseded = meta.get(row["supersedes_id"])
+            if fact["supersedes"] != (superseded["digest"] if superseded else None):
+                report(sid, _("changed: its content names the superseded digest %(named)s, the superseded "
+                              "result has %(expected)s")
+                       % {"named": fact["supersedes"], "expected": superseded["digest"] if superseded else None}, row)
+            if row["interim"] and row["published_at"] is not None:
+                report(sid, _("changed: an interim result is marked published"), row)
+            digests = recorded.get(str(sid))
+            if not digests:
+                report(sid, _("inserted: no freeze or correction in the audit trail records it"), row)
+            elif row["digest"] not in digests:
+                report(sid, _("changed: its digest is not the one recorded in the audit trail when it was frozen"),
+                       row)
+            prior = row
+    for event in freezes:
+        digest = (event["changes"].get("digest") or [None, None])[1]
+        if digest and digest not in by_digest and not (event["object_id"].isdigit()
+                                                       and int(event["object_id"]) in meta):
+            changes = event["changes"]
+            names = tuple((changes.get(key) or [None, None])[1] for key in ("edition", "category", "round"))
+            try:
+                snapshot_id = int(event["object_id"])
+            except ValueError:
+                snapshot_id = None
+            report(snapshot_id, _("removed: the audit trail records it frozen with digest %(digest)s, no stored "
+                                  "result has that digest") % {"digest": digest},
+                   names=(names[0], names[1] or "?", names[2] or "?"))
     return problems

@@ -5,21 +5,31 @@ from django.urls import reverse
 from awards.models import AuditEvent, Nomination
 from awards.scoring import rank_group
 from awards.services.advancement import AdvancementError, round_advance
-from awards.services.stages import stage_close
+from awards.services.stages import stage_close, stage_open
 
 from .factories import ranking_group
 
 
 @pytest.fixture
 def closed(award):
+    """Every weighted stage of the round closed: assessment (weight 60), then interview (weight 40)."""
     stage_close(stage=award.stages["assessment"], acting_user=award.committee)
-    award.stages["assessment"].refresh_from_db()
-    return award.stages["assessment"]
+    stage_open(stage=award.stages["interview"], acting_user=award.committee)
+    stage_close(stage=award.stages["interview"], acting_user=award.committee)
+    award.stages["interview"].refresh_from_db()
+    return award.stages["interview"]
 
 
-def test_advancement_needs_the_final_stage_closed_and_a_provincial_round(award):
-    with pytest.raises(AdvancementError, match="Close the stage"):
+def test_advancement_needs_every_weighted_stage_closed_and_a_provincial_round(award):
+    with pytest.raises(AdvancementError, match="Close the stage “Assessment” \\(weight 60, now open\\)"):
         round_advance(round_=award.provincial, category=award.pemkab, acting_user=award.committee)
+    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
+    with pytest.raises(AdvancementError, match="Close the stage “Interview” \\(weight 40, now draft\\)"):
+        round_advance(round_=award.provincial, category=award.pemkab, acting_user=award.committee)
+    stage_open(stage=award.stages["interview"], acting_user=award.committee)
+    with pytest.raises(AdvancementError, match="Close the stage “Interview” \\(weight 40, now open\\)"):
+        round_advance(round_=award.provincial, category=award.pemkab, acting_user=award.committee)
+    assert not Nomination.objects.filter(round=award.national).exclude(advanced_from=None).exists()
     with pytest.raises(AdvancementError, match="provincial round"):
         round_advance(round_=award.national, category=award.pemkab, acting_user=award.committee)
 
@@ -60,10 +70,15 @@ def test_advancement_page_shows_the_tie_and_advances(english, award, closed):
     response = english.get(url)
     assert ([row.nomination_id for row in response.context["tied"]], response.context["places"]) == (
         sorted(n.id for n in nominations), 1)
-    response = english.post(url, {"chosen": [nominations[0].id]})
+    assert "Advancing cannot be undone" in response.content.decode()
+    response = english.post(url, {"chosen": [nominations[0].id], "confirm": "yes"})
     assert response.status_code == 400
     assert "Give the reason for the committee&#x27;s decision on the tie." in response.content.decode()
     response = english.post(url, {"chosen": [nominations[0].id], "reason": "undian"})
+    assert response.status_code == 400
+    assert "Nothing advanced: check who will advance and confirm it." in response.content.decode()
+    assert not Nomination.objects.filter(round=award.national, category=category).exists()
+    response = english.post(url, {"chosen": [nominations[0].id], "reason": "undian", "confirm": "yes"})
     assert response.url == url
     assert list(Nomination.objects.filter(round=award.national, category=category)
                 .values_list("advanced_from_id", flat=True)) == [nominations[0].id]

@@ -32,6 +32,7 @@ def submit_all(assignments, value_of):
 def test_award_runs_from_nomination_to_published_result(english, award, capsys):
     client, p, n, pemkab = english, award.provincial, award.national, award.pemkab
     client.force_login(award.committee)
+    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0  # the demo's own rows
 
     # Provincial round: the last reviewer submits, the committee closes the stage, freezes and publishes.
     submit_all(Assignment.objects.filter(stage=award.stages["assessment"], reviewer__username="penilai1")
@@ -40,13 +41,25 @@ def test_award_runs_from_nomination_to_published_result(english, award, capsys):
     assert "Every assignment of this stage is submitted." in client.get(
         reverse("committee-stage-action", args=[p.id, award.stages["assessment"].id, "close"])).content.decode()
     client.post(reverse("committee-stage-action", args=[p.id, award.stages["assessment"].id, "close"]))
-    client.post(reverse("committee-freeze", args=[p.id, pemkab.id]), {"stage": award.stages["assessment"].id})
-    provincial_result = ResultSnapshot.objects.get(round=p)
-    client.post(reverse("committee-snapshot-publish", args=[provincial_result.id]))
+    # Frozen now, with the interview (weight 40) still a draft, the result is interim and is not published.
+    client.post(reverse("committee-freeze", args=[p.id, pemkab.id]), {"stage": award.stages["assessment"].id,
+                                                                      "confirm": "yes"})
+    interim = ResultSnapshot.objects.get(round=p)
+    assert interim.interim
+    client.post(reverse("committee-snapshot-publish", args=[interim.id]), {"confirm": "yes"})
+    assert ResultSnapshot.objects.get(pk=interim.pk).published_at is None
+    # The interview opens and closes (nobody is interviewed in the demo); the final result names winners.
+    for action in ("open", "close"):
+        client.post(reverse("committee-stage-action", args=[p.id, award.stages["interview"].id, action]))
+    client.post(reverse("committee-freeze", args=[p.id, pemkab.id]), {"stage": award.stages["interview"].id,
+                                                                      "confirm": "yes"})
+    provincial_result = ResultSnapshot.objects.get(round=p, interim=False)
+    assert provincial_result.previous == interim
+    client.post(reverse("committee-snapshot-publish", args=[provincial_result.id]), {"confirm": "yes"})
     provincial_winner = json.loads(provincial_result.content)["ranking"]["rows"][0]
 
     # Advancement of the winner to the national round.
-    client.post(reverse("committee-advancement", args=[p.id, pemkab.id]))
+    client.post(reverse("committee-advancement", args=[p.id, pemkab.id]), {"confirm": "yes"})
     advanced = Nomination.objects.get(round=n, category=pemkab)
     assert (advanced.advanced_from_id, advanced.nominee.code) == (provincial_winner["nomination"],
                                                                   provincial_winner["nominee"])
@@ -80,17 +93,19 @@ def test_award_runs_from_nomination_to_published_result(english, award, capsys):
         ("31.71", "penilai2"), ("31.71", "penilai3")])
     submit_all(assignments, lambda a, c: (90 if c.code == "komitmen" else 9) if a.nomination.nominee.code != "31.71"
                else (60 if c.code == "komitmen" else 5))
-    client.post(reverse("committee-stage-action", args=[n.id, stages["assessment"].id, "close"]))
+    for action, kind in (("close", "assessment"), ("open", "interview"), ("close", "interview")):
+        client.post(reverse("committee-stage-action", args=[n.id, stages[kind].id, action]))
 
     # Leaderboard, freeze, publish.
-    leaderboard = client.get(reverse("committee-leaderboard", args=[n.id, pemkab.id]) + f"?tahap={stages['assessment'].id}")
+    leaderboard = client.get(reverse("committee-leaderboard", args=[n.id, pemkab.id]) + f"?tahap={stages['interview'].id}")
     ranked = [row.record["nominee_code"] for row in leaderboard.context["table"].page.object_list]
-    ranking = rank_group(pemkab, n, stages["assessment"])
+    ranking = rank_group(pemkab, n, stages["interview"])
     assert ranked == [row.nominee_code for row in ranking.rows]
     assert "31.72" not in ranked
-    client.post(reverse("committee-freeze", args=[n.id, pemkab.id]), {"stage": stages["assessment"].id})
+    client.post(reverse("committee-freeze", args=[n.id, pemkab.id]), {"stage": stages["interview"].id, "confirm": "yes"})
     national_result = ResultSnapshot.objects.get(round=n)
-    client.post(reverse("committee-snapshot-publish", args=[national_result.id]))
+    assert (national_result.interim, national_result.previous) == (False, provincial_result)
+    client.post(reverse("committee-snapshot-publish", args=[national_result.id]), {"confirm": "yes"})
 
     client.logout()
     public = client.get(reverse("public-results"))
@@ -101,11 +116,14 @@ def test_award_runs_from_nomination_to_published_result(english, award, capsys):
     ]
     with translation.override("en"):
         call_command("verify_results")
-    assert capsys.readouterr().out == "2 frozen results verified: every digest matches its content.\n"
-    assert n.stages.get(kind="assessment").status == StageStatus.CLOSED
+    assert capsys.readouterr().out == ("All 3 frozen results verified: every digest matches its content and every "
+                                       "edition's chain is whole.\n")
+    assert n.stages.get(kind="interview").status == StageStatus.CLOSED
     assert Nomination.objects.get(pk=national["31.72"].pk).eligibility == Eligibility.INELIGIBLE
-    assert list(AuditEvent.objects.filter(action__in=[
+    assert list(AuditEvent.objects.filter(id__gt=before, action__in=[
         "result_freeze", "result_publish", "nomination_advance", "nomination_add", "stage_open", "stage_close",
     ]).order_by("id").values_list("action", flat=True)) == [
-        "stage_close", "result_freeze", "result_publish", "nomination_advance", "nomination_add", "nomination_add",
-        "stage_open", "stage_close", "stage_open", "stage_close", "result_freeze", "result_publish"]
+        "stage_close", "result_freeze", "stage_open", "stage_close", "result_freeze", "result_publish",
+        "nomination_advance", "nomination_add", "nomination_add",
+        "stage_open", "stage_close", "stage_open", "stage_close", "stage_open", "stage_close", "result_freeze",
+        "result_publish"]

@@ -10,7 +10,8 @@ from django.utils import translation
 from awards.models import AuditEvent, ResultSnapshot
 from awards.scoring import explain, rank_group
 from awards.services.results import ResultError, result_correct, result_freeze, result_publish, results_verify
-from awards.services.stages import stage_close
+from awards.services.stages import stage_close, stage_open
+from tests.results_guard import guard_lifted
 
 
 @pytest.fixture
@@ -21,8 +22,18 @@ def closed(award):
 
 
 @pytest.fixture
-def frozen(award, closed):
-    return result_freeze(round_=award.provincial, category=award.pemkab, stage=closed, acting_user=award.committee)
+def final(award, closed):
+    """The round's last weighted stage (interview, weight 40) opened and closed too: results name winners."""
+    interview = award.stages["interview"]
+    stage_open(stage=interview, acting_user=award.committee)
+    stage_close(stage=interview, acting_user=award.committee)
+    interview.refresh_from_db()
+    return interview
+
+
+@pytest.fixture
+def frozen(award, final):
+    return result_freeze(round_=award.provincial, category=award.pemkab, stage=final, acting_user=award.committee)
 
 
 def test_freezing_an_open_stage_is_refused(award):
@@ -33,7 +44,7 @@ def test_freezing_an_open_stage_is_refused(award):
 
 
 def test_frozen_result_holds_the_ranking_with_breakdowns_and_its_sha256(award, frozen):
-    ranking = rank_group(award.pemkab, award.provincial, award.stages["assessment"])
+    ranking = rank_group(award.pemkab, award.provincial, award.stages["interview"])
     content = json.loads(frozen.content)
     assert frozen.digest == hashlib.sha256(frozen.content.encode("utf-8")).hexdigest()
     assert frozen.content == json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -41,17 +52,23 @@ def test_frozen_result_holds_the_ranking_with_breakdowns_and_its_sha256(award, f
         (r.rank, r.nominee_code, str(r.round_score)) for r in ranking.rows]
     first = content["ranking"]["rows"][0]
     assert first["breakdown"] == explain(ranking, ranking.rows[0].nomination_id).as_data()["stages"]
-    assert (content["frozen_by"], content["stage"], content["supersedes"], content["category"]["code"],
-            content["round"]["key"]) == ("panitia", "assessment", None, "pemkab", "18")
+    assert (content["format"], content["frozen_by"], content["stage"], content["supersedes"], content["previous"],
+            content["interim"], content["category"]["code"], content["round"]["key"]) == (
+        "paritrana-result/2", "panitia", "interview", None, None, False, "pemkab", "18")
+    assert content["round_stages"] == [{"kind": "screening", "weight": "0.0000", "status": "closed"},
+                                       {"kind": "assessment", "weight": "60.0000", "status": "closed"},
+                                       {"kind": "interview", "weight": "40.0000", "status": "closed"}]
     event = AuditEvent.objects.get(action="result_freeze")
-    assert (event.actor, event.object_id, event.changes) == (award.committee, str(frozen.id),
-                                                             {"digest": [None, frozen.digest]})
+    assert (event.actor, event.object_id, event.changes) == (award.committee, str(frozen.id), {
+        "digest": [None, frozen.digest], "previous": [None, None], "interim": [None, False],
+        "edition": [None, 2025], "round": [None, "18"], "category": [None, "pemkab"]})
 
 
 def test_a_frozen_result_is_not_frozen_twice(award, frozen):
-    with pytest.raises(ResultError, match="already frozen"):
-        result_freeze(round_=award.provincial, category=award.pemkab, stage=award.stages["assessment"],
-                      acting_user=award.committee)
+    for stage in (award.stages["interview"], award.stages["assessment"]):
+        with pytest.raises(ResultError, match="already frozen"):
+            result_freeze(round_=award.provincial, category=award.pemkab, stage=stage, acting_user=award.committee)
+    assert ResultSnapshot.objects.count() == 1
 
 
 def test_correction_supersedes_with_a_reason_and_names_the_old_digest(award, frozen):
@@ -78,7 +95,7 @@ def test_publishing_sets_the_time_once(award, frozen):
 
 
 def test_public_page_shows_winners_one_to_three_in_both_languages(client, award, frozen):
-    ranking = rank_group(award.pemkab, award.provincial, award.stages["assessment"])
+    ranking = rank_group(award.pemkab, award.provincial, award.stages["interview"])
     top3 = [r.nominee_name for r in ranking.rows[:3]]
     response = client.get(reverse("public-results"))
     assert response.context["groups"] == []
@@ -114,9 +131,11 @@ def test_verify_results_passes_then_fails_on_a_tampered_result(award, frozen, ca
     result_correct(snapshot=frozen, reason="koreksi", acting_user=award.committee)
     with translation.override("en"):
         call_command("verify_results")
-    assert capsys.readouterr().out == "2 frozen results verified: every digest matches its content.\n"
-    ResultSnapshot.objects.filter(pk=frozen.pk).update(content=frozen.content.replace('"rank":1', '"rank":2', 1))
-    with pytest.raises(CommandError, match="1 of 2 frozen results do not verify"), translation.override("en"):
+    assert capsys.readouterr().out == ("All 2 frozen results verified: every digest matches its content and every "
+                                       "edition's chain is whole.\n")
+    with guard_lifted():
+        ResultSnapshot.objects.filter(pk=frozen.pk).update(content=frozen.content.replace('"rank":1', '"rank":2', 1))
+    with pytest.raises(CommandError, match="1 results do not verify"), translation.override("en"):
         call_command("verify_results")
     assert [p.snapshot_id for p in results_verify()] == [frozen.id]
 
@@ -124,28 +143,34 @@ def test_verify_results_passes_then_fails_on_a_tampered_result(award, frozen, ca
 def test_verify_results_notices_a_broken_correction_link(award, frozen):
     new = result_correct(snapshot=frozen, reason="koreksi", acting_user=award.committee)
     other = result_correct(snapshot=new, reason="lagi", acting_user=award.committee)
-    ResultSnapshot.objects.filter(pk=other.pk).update(supersedes=None, reason="x")
+    with guard_lifted():
+        ResultSnapshot.objects.filter(pk=other.pk).update(supersedes=None, reason="x")
     assert [p.snapshot_id for p in results_verify()] == [other.id]
 
 
-def test_freeze_publish_and_correct_through_the_pages(english, award, closed):
+def test_freeze_publish_and_correct_through_the_pages(english, award, final):
     english.force_login(award.provincial_committee)
     leaderboard = reverse("committee-leaderboard", args=[award.provincial.id, award.pemkab.id])
-    page = english.get(leaderboard + f"?tahap={closed.id}").content.decode()
-    assert "Freeze the result" in page
-    response = english.post(reverse("committee-freeze", args=[award.provincial.id, award.pemkab.id]),
-                            {"stage": closed.id})
+    page = english.get(leaderboard + f"?tahap={final.id}").content.decode()
+    assert "Freeze the result…" in page
+    freeze = reverse("committee-freeze", args=[award.provincial.id, award.pemkab.id])
+    page = english.get(freeze, {"tahap": final.id}).content.decode()
+    assert "It cannot be undone" in page and "Winner 1" in page
+    response = english.post(freeze, {"stage": final.id, "confirm": "yes"})
     snapshot = ResultSnapshot.objects.get()
     assert response.url == reverse("committee-snapshot", args=[snapshot.id])
     page = english.get(response.url).content.decode()
     assert snapshot.digest in page and "matches the content" in page
-    english.post(reverse("committee-snapshot-publish", args=[snapshot.id]))
+    publish = reverse("committee-snapshot-publish", args=[snapshot.id])
+    assert "Winners shown to everyone once published" in english.get(publish).content.decode()
+    english.post(publish, {"confirm": "yes"})
     snapshot.refresh_from_db()
     assert snapshot.published_at is not None
-    response = english.post(reverse("committee-snapshot-correct", args=[snapshot.id]), {"reason": ""})
-    assert response.url == reverse("committee-snapshot", args=[snapshot.id])
+    correct = reverse("committee-snapshot-correct", args=[snapshot.id])
+    response = english.post(correct, {"reason": "", "confirm": "yes"})
+    assert response.status_code == 400
     assert ResultSnapshot.objects.count() == 1
-    response = english.post(reverse("committee-snapshot-correct", args=[snapshot.id]), {"reason": "typo"})
+    response = english.post(correct, {"reason": "typo", "confirm": "yes"})
     new = ResultSnapshot.objects.get(supersedes=snapshot)
     assert response.url == reverse("committee-snapshot", args=[new.id])
     assert english.get(reverse("committee-snapshot-content", args=[new.id])).content == new.content.encode()

@@ -1,5 +1,15 @@
 """The committee workspace under /panitia/ and the public results under /hasil/, one module per area."""
 from .advancement import AdvancementView
+from .frozen import (
+    FreezeView,
+    PublicResultContentView,
+    PublicResultsView,
+    SnapshotContentView,
+    SnapshotCorrectView,
+    SnapshotExportView,
+    SnapshotPublishView,
+    SnapshotView,
+)
 from .nominations import (
     NominationAddView,
     NominationImportView,
@@ -11,17 +21,10 @@ from .results import (
     AuditView,
     ChartsView,
     ExplanationView,
-    FreezeView,
     LeaderboardExportView,
     LeaderboardView,
     OverviewView,
-    PublicResultsView,
     RoundView,
-    SnapshotContentView,
-    SnapshotCorrectView,
-    SnapshotExportView,
-    SnapshotPublishView,
-    SnapshotView,
     StageActionView,
 )
 from .work import AssignmentActionView, AssignmentsView, ProgressView
@@ -31,7 +34,8 @@ __all__ = [
     "AssignmentActionView", "AssignmentsView", "ProgressView",
     "AuditView", "ExplanationView", "FreezeView", "LeaderboardExportView", "LeaderboardView", "NominationAddView",
     "NominationImportView",
-    "NominationProposalsView", "NominationScreenView", "NominationsView", "OverviewView", "PublicResultsView",
+    "NominationProposalsView", "NominationScreenView", "NominationsView", "OverviewView", "PublicResultContentView",
+    "PublicResultsView",
     "RoundView", "SnapshotContentView", "SnapshotCorrectView", "SnapshotPublishView", "SnapshotView",
     "StageActionView",
 ]

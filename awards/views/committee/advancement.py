@@ -1,4 +1,5 @@
-"""Advancing a category's top K from a provincial round to the national round, with tie decisions."""
+"""Advancing a category's top K from a provincial round to the national round, with tie decisions: the page
+shows who will advance and acts only on a POST that carries its confirmation."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -32,6 +33,9 @@ class AdvancementView(CommitteeMixin, View):
     def post(self, request, round_id, category_id):
         round_ = selectors.access_round(request.user, round_id, manage=True)
         category = selectors.round_category(round_, category_id)
+        if request.POST.get("confirm") != "yes":
+            messages.warning(request, _("Nothing advanced: check who will advance and confirm it."))
+            return render(request, self.template_name, self.context(request, round_id, category_id), status=400)
         try:
             created = service.round_advance(
                 round_=round_, category=category, acting_user=request.user,

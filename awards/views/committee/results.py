@@ -1,7 +1,7 @@
-"""The committee workspace under /panitia/: overview, rounds, stages, leaderboards, frozen results, audit."""
+"""The committee workspace under /panitia/: overview, rounds, stages, leaderboards, charts, audit (frozen results
+are in frozen.py)."""
 import csv
 import io
-import json
 from contextlib import nullcontext
 
 import django_tables2 as tables
@@ -10,7 +10,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.validators import EMPTY_VALUES
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -19,7 +18,6 @@ from django_tables2 import SingleTableMixin
 
 from ... import permissions
 from ...filters import AuditFilter, LeaderboardFilter
-from ...imports.results_pdf import annex_filename, result_annex_pdf
 from ...imports.tabular import neutralise
 from ...models import Stage, StageKind
 from ...scoring import ScoringError, default_stage, explain, rank_group
@@ -27,7 +25,6 @@ from ...scoring.judged import shared_cache as judged_cache
 from ...scoring.ranking import collector_paused
 from ...selectors import committee as selectors
 from ...selectors.charts import province_coverage
-from ...services import results as results_service
 from ...services import stages as stages_service
 from ...tables import AuditTable, LeaderboardTable, explanation_url, leaderboard_records
 
@@ -315,75 +312,6 @@ class StageActionView(CommitteeMixin, View):
         return redirect("committee-round", stage.round_id)
 
 
-class FreezeView(CommitteeMixin, View):
-    def post(self, request, round_id, category_id):
-        round_ = selectors.access_round(request.user, round_id, manage=True)
-        category = selectors.round_category(round_, category_id)
-        stage = get_object_or_404(Stage, pk=request.POST.get("stage"), round=round_)
-        try:
-            snapshot = results_service.result_freeze(round_=round_, category=category, stage=stage,
-                                                     acting_user=request.user)
-        except results_service.ResultError as error:
-            messages.error(request, str(error))
-            return redirect(reverse("committee-leaderboard", args=[round_.id, category.id]) + f"?tahap={stage.id}")
-        messages.success(request, _("The result is frozen. Its SHA-256 digest is %(digest)s.") % {"digest": snapshot.digest})
-        return redirect("committee-snapshot", snapshot.id)
-
-
-class SnapshotView(CommitteeMixin, TemplateView):
-    template_name = "awards/committee/snapshot.html"
-
-    def get_context_data(self, **kwargs):
-        snapshot = selectors.access_snapshot(self.request.user, self.kwargs["snapshot_id"])
-        content = json.loads(snapshot.content)
-        superseded_by = getattr(snapshot, "superseded_by", None)
-        return super().get_context_data(
-            snapshot=snapshot, content=content, rows=content["ranking"]["rows"],
-            awards_count=content["category"]["awards_count"],
-            digest_ok=results_service.content_digest(snapshot.content) == snapshot.digest,
-            superseded_by=superseded_by,
-            can_manage=permissions.can_manage_round(self.request.user, snapshot.round), **kwargs,
-        )
-
-
-class SnapshotContentView(CommitteeMixin, View):
-    """The exact bytes that were hashed, for anyone to recompute the digest."""
-
-    def get(self, request, snapshot_id):
-        snapshot = selectors.access_snapshot(request.user, snapshot_id)
-        response = HttpResponse(snapshot.content.encode("utf-8"), content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="hasil-{snapshot.id}-{snapshot.digest[:12]}.json"'
-        return response
-
-
-class SnapshotPublishView(CommitteeMixin, View):
-    def post(self, request, snapshot_id):
-        snapshot = selectors.access_snapshot(request.user, snapshot_id, manage=True)
-        try:
-            results_service.result_publish(snapshot=snapshot, acting_user=request.user)
-        except results_service.ResultError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The result is published on the public results page."))
-        return redirect("committee-snapshot", snapshot.id)
-
-
-class SnapshotCorrectView(CommitteeMixin, View):
-    def post(self, request, snapshot_id):
-        snapshot = selectors.access_snapshot(request.user, snapshot_id, manage=True)
-        stage = None
-        if request.POST.get("stage"):
-            stage = get_object_or_404(Stage, pk=request.POST["stage"], round=snapshot.round)
-        try:
-            new = results_service.result_correct(snapshot=snapshot, stage=stage, reason=request.POST.get("reason", ""),
-                                                 acting_user=request.user)
-        except results_service.ResultError as error:
-            messages.error(request, str(error))
-            return redirect("committee-snapshot", snapshot.id)
-        messages.success(request, _("The correction is frozen; publish it to replace the public result."))
-        return redirect("committee-snapshot", new.id)
-
-
 class AuditView(CommitteeMixin, SingleTableMixin, FilterView):
     """The audit trail, scoped like everything else (a provincial committee sees its own round's events)."""
 
@@ -395,24 +323,6 @@ class AuditView(CommitteeMixin, SingleTableMixin, FilterView):
 
     def get_queryset(self):
         return selectors.audit_events(self.request.user)
-
-
-class PublicResultsView(TemplateView):
-    """Published winners (juara 1–3) per category, without sign-in, in the visitor's language."""
-
-    template_name = "awards/public/results.html"
-
-    def get_context_data(self, **kwargs):
-        editions = list(selectors.published_editions())
-        year = self.kwargs.get("year")
-        if year is None:
-            edition = editions[0] if editions else None
-        else:
-            edition = next((e for e in editions if e.year == year), None)
-            if edition is None:
-                raise Http404
-        groups = selectors.published_summaries(edition) if edition is not None else []
-        return super().get_context_data(editions=editions, edition=edition, groups=groups, **kwargs)
 
 
 class ChartsView(CommitteeMixin, GroupMixin, TemplateView):
@@ -435,26 +345,3 @@ class ChartsView(CommitteeMixin, GroupMixin, TemplateView):
             round=self.round, category=self.category, stage=self.stage,
             distributions=charts.score_distributions(self.ranking),
             calibration=charts.reviewer_calibration(self.ranking, names), **kwargs)
-
-
-class SnapshotExportView(CommitteeMixin, View):
-    """A frozen result as streamed CSV or XLSX (the rows exactly as frozen, with the digest on every row),
-    or as the PDF annex of its winners."""
-
-    def get(self, request, snapshot_id, fmt):
-        if fmt not in ("csv", "xlsx", "pdf"):
-            raise Http404
-        snapshot = selectors.access_snapshot(request.user, snapshot_id)
-        content = json.loads(snapshot.content)
-        if fmt == "pdf":
-            response = HttpResponse(result_annex_pdf(snapshot=snapshot, content=content),
-                                    content_type="application/pdf")
-            response["Content-Disposition"] = f'attachment; filename="{annex_filename(content, snapshot.digest)}"'
-            return response
-        awards = content["category"]["awards_count"]
-        header = [_("Rank"), _("Code"), _("Nominee"), _("Round score"), _("Results"), _("Flags"), _("SHA-256 digest")]
-        rows = ([row["rank"], row["nominee"], row["name"], row["round_score"],
-                 _("Winner %(rank)s") % {"rank": row["rank"]} if row["rank"] <= awards else "",
-                 " ".join(row["flags"]), snapshot.digest] for row in content["ranking"]["rows"])
-        name = f"hasil-{content['category']['code']}-{content['round']['key']}-{snapshot.digest[:12]}"
-        return csv_response(name, header, rows) if fmt == "csv" else xlsx_response(name, header, rows)
