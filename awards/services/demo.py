@@ -1,13 +1,12 @@
-"""The demo edition for Lampung (province 18), built on the real regions.
+"""The demo edition for Lampung (province 18), built through the same services as every other change.
 
-Only the province totals come from the news report (shared/seed-article.txt): about 2.8 million
-workers, 687 thousand protected (24.5 %), non-ASN staff 78.3 % (49,594), RT/RW heads 22.1 %
-(13,664), village officials 79.4 % (34 thousand), village cadres 0.37 %, poor and vulnerable
-workers 1.33 % (11,908 of 897 thousand), 11,840 participating companies, the 2025 target 32.6 %,
-and the order Kota Metro highest, Lampung Selatan second, Kota Bandar Lampung lowest. How those
-totals split over the 15 regencies/cities is illustrative, and every business, UMKM and village
-figure is invented and named as an example.
+The demo's committee member `panitia` does what a committee would do by hand — accounts, the edition's
+rules, the metrics file, nominations and screening, stages, the panel, assignments — and the demo's
+reviewers submit their scores through their own service; so the demo's audit trail reads like a real
+edition's. The data itself (figures, nominees, criteria) is in demo_data.py.
 """
+import csv
+import tempfile
 from datetime import timedelta
 from decimal import Decimal
 
@@ -18,456 +17,261 @@ from django.utils import timezone
 
 from ..models import (
     Assignment,
-    AssignmentStatus,
     Category,
     Criterion,
     Edition,
     Eligibility,
     MetricDefinition,
-    MetricValue,
     Nomination,
     Nominee,
-    NomineeKind,
     Panel,
     Profile,
     Region,
     Role,
-    Score,
-    Stage,
     StageKind,
     StageStatus,
 )
+from .accounts import account_relations_set, account_save, profile_set, require_account_access
+from .assignments import assignment_add
+from .audit import audit_record
+from .demo_data import (
+    CATEGORIES,
+    CRITERIA,
+    DEMO_BUSINESSES,
+    DEMO_JUDGED,
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    DEMO_VILLAGES,
+    JUDGED_INTERVIEW,
+    NOMINATED,
+    PROVINCE,
+    TARGET_PCT,
+    YEAR,
+    _j,
+    regency_metrics,
+)
 from .editions import round_ensure
+from .nominations import nomination_add, nominations_screen
+from .records import record_relations_set, record_save
 from .regions import regions_load
+from .reviews import assignment_save_scores
+from .stages import stage_close, stage_open, stage_update_options
 
-PROVINCE = "18"
-YEAR = 2025
-DEMO_PASSWORD = "paritrana-demo"
+__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "PROVINCE", "YEAR", "demo_seed", "regency_metrics"]
 
-# Report figures for Lampung.
-WORKERS_TOTAL = 2_800_000
-WORKERS_PROTECTED = 687_000
-NON_ASN_PROTECTED, NON_ASN_PCT = 49_594, Decimal("78.3")
-RT_RW_PROTECTED, RT_RW_PCT = 13_664, Decimal("22.1")
-OFFICIALS_PROTECTED, OFFICIALS_PCT = 34_000, Decimal("79.4")
-CADRES_PCT = Decimal("0.37")
-CADRES_TOTAL = 120_000  # illustrative: the report gives only the percentage
-VULNERABLE_PROTECTED, VULNERABLE_TOTAL = 11_908, 897_000
-COMPANIES = 11_840
-TARGET_PCT = Decimal("32.6")
-
-# Illustrative share of the province's workers (roughly by population) and coverage before scaling,
-# chosen so that the report's order holds: Metro first, Lampung Selatan second, Bandar Lampung last.
-REGENCIES = {
-    "18.01": (108, Decimal("33.0")),  # Kabupaten Lampung Selatan
-    "18.02": (150, Decimal("25.5")),  # Kabupaten Lampung Tengah
-    "18.03": (64, Decimal("22.0")),   # Kabupaten Lampung Utara
-    "18.04": (31, Decimal("27.0")),   # Kabupaten Lampung Barat
-    "18.05": (44, Decimal("24.0")),   # Kabupaten Tulang Bawang
-    "18.06": (62, Decimal("23.5")),   # Kabupaten Tanggamus
-    "18.07": (113, Decimal("26.0")),  # Kabupaten Lampung Timur
-    "18.08": (48, Decimal("21.5")),   # Kabupaten Way Kanan
-    "18.09": (48, Decimal("28.0")),   # Kabupaten Pesawaran
-    "18.10": (41, Decimal("29.0")),   # Kabupaten Pringsewu
-    "18.11": (23, Decimal("20.5")),   # Kabupaten Mesuji
-    "18.12": (29, Decimal("22.5")),   # Kabupaten Tulang Bawang Barat
-    "18.13": (17, Decimal("19.5")),   # Kabupaten Pesisir Barat
-    "18.71": (120, Decimal("18.0")),  # Kota Bandar Lampung
-    "18.72": (17, Decimal("41.0")),   # Kota Metro
-}
+COMMITTEE_GROUP = "Panitia Pusat"
 
 
-def split(total, weights):
-    """Integers proportional to `weights` that add up to `total` exactly (largest remainder)."""
-    keys = list(weights)
-    whole = sum(weights.values())
-    raw = {k: Decimal(total) * Decimal(weights[k]) / Decimal(whole) for k in keys}
-    parts = {k: int(raw[k]) for k in keys}
-    rest = total - sum(parts.values())
-    for k in sorted(keys, key=lambda k: (raw[k] - parts[k], k), reverse=True)[:rest]:
-        parts[k] += 1
-    return parts
-
-
-def regency_metrics():
-    """{region code: {metric code: value}} for the 15 regencies/cities; columns add up to the report."""
-    share = {c: w for c, (w, _cov) in REGENCIES.items()}
-    workers = split(WORKERS_TOTAL, share)
-    protected = split(WORKERS_PROTECTED, {c: workers[c] * cov for c, (_w, cov) in REGENCIES.items()})
-    non_asn_total_all = int((NON_ASN_PROTECTED * 100 / NON_ASN_PCT).to_integral_value())
-    rt_rw_total_all = int((RT_RW_PROTECTED * 100 / RT_RW_PCT).to_integral_value())
-    officials_total_all = int((OFFICIALS_PROTECTED * 100 / OFFICIALS_PCT).to_integral_value())
-    cadres_protected_all = int((CADRES_TOTAL * CADRES_PCT / 100).to_integral_value())
-    by_coverage = {c: share[c] * cov for c, (_w, cov) in REGENCIES.items()}
-    columns = {"employers_registered": split(COMPANIES, share)}
-    # Parts are split by coverage; each total is its part plus a share of the unprotected rest,
-    # so both columns add up to the report and no part exceeds its total.
-    for prefix, total_all, protected_all, weights in (
-        ("non_asn", non_asn_total_all, NON_ASN_PROTECTED, by_coverage),
-        ("rt_rw", rt_rw_total_all, RT_RW_PROTECTED, by_coverage),
-        ("village_officials", officials_total_all, OFFICIALS_PROTECTED, share),
-        ("village_cadres", CADRES_TOTAL, cadres_protected_all, share),
-        ("vulnerable_workers", VULNERABLE_TOTAL, VULNERABLE_PROTECTED, by_coverage),
-    ):
-        part = split(protected_all, weights)
-        rest = split(total_all - protected_all, share)
-        columns[f"{prefix}_protected"] = part
-        columns[f"{prefix}_total"] = {c: part[c] + rest[c] for c in REGENCIES}
-    result = {}
-    for index, code in enumerate(REGENCIES):
-        values = {"workers_total": workers[code], "workers_protected": protected[code]}
-        values["wage_workers_protected"] = protected[code] * 70 // 100
-        values["nonwage_workers_protected"] = protected[code] * 25 // 100
-        values["construction_workers_protected"] = protected[code] - values["wage_workers_protected"] - values["nonwage_workers_protected"]
-        for metric, column in columns.items():
-            values[metric] = column[code]
-        values["coverage_target_pct"] = TARGET_PCT
-        values["has_regulation"] = 1 if index % 3 != 2 else 0
-        values["protection_budget_idr"] = 250_000_000 * (1 + index % 5)
-        result[code] = values
-    return result
-
-
-DEMO_BUSINESSES = [
-    # code (NPP), name, kind, size, sector, regency, employees, registered, programs, wages %, months, daily, daily reg., vendors, vendors reg., CSR
-    ("DEMO-BU-001", "PT Contoh Agro Lestari (data contoh)", "business", "large", "agriculture_fisheries", "18.02", 2400, 2350, 5, 98, 12, 600, 420, 40, 31, 350),
-    ("DEMO-BU-002", "PT Contoh Semen Andalas (data contoh)", "business", "large", "mining_manufacturing_construction", "18.01", 1800, 1790, 5, 100, 12, 300, 280, 25, 24, 500),
-    ("DEMO-BU-003", "PT Contoh Dermaga Panjang (data contoh)", "business", "large", "trade_services", "18.71", 1500, 1320, 4, 92, 11, 200, 90, 30, 12, 120),
-    ("DEMO-BU-004", "PT Contoh Bank Sai Bumi (data contoh)", "business", "large", "finance", "18.71", 900, 900, 5, 100, 12, 0, 0, 15, 15, 80),
-    ("DEMO-BU-005", "PT Contoh Tambak Timur (data contoh)", "business", "large", "agriculture_fisheries", "18.07", 1200, 1010, 4, 88, 10, 450, 150, 20, 8, 60),
-    ("DEMO-BU-006", "PT Contoh Sawit Way Kanan (data contoh)", "business", "large", "agriculture_fisheries", "18.08", 2100, 1890, 4, 90, 12, 800, 380, 35, 20, 150),
-    ("DEMO-BM-001", "CV Contoh Kopi Liwa (data contoh)", "business", "medium", "trade_services", "18.04", 120, 118, 5, 97, 12, 40, 35, 6, 5, 10),
-    ("DEMO-BM-002", "CV Contoh Tapis Metro (data contoh)", "business", "medium", "mining_manufacturing_construction", "18.72", 90, 84, 4, 95, 12, 30, 18, 4, 3, 5),
-    ("DEMO-BM-003", "CV Contoh Klinik Sehat (data contoh)", "business", "medium", "health", "18.71", 75, 75, 5, 100, 12, 5, 5, 3, 3, 0),
-    ("DEMO-BM-004", "CV Contoh Sekolah Cendekia (data contoh)", "business", "medium", "education", "18.10", 60, 48, 3, 85, 9, 10, 2, 2, 0, 0),
-    ("DEMO-UM-001", "UD Contoh Keripik Pisang (data contoh)", "umkm", "small", "trade_services", "18.71", 12, 12, 4, 100, 12, 6, 6, 0, 0, 0),
-    ("DEMO-UM-002", "UD Contoh Tenun Tapis (data contoh)", "umkm", "small", "mining_manufacturing_construction", "18.72", 9, 8, 3, 90, 12, 4, 2, 0, 0, 0),
-    ("DEMO-UM-003", "UD Contoh Ikan Asin (data contoh)", "umkm", "micro", "agriculture_fisheries", "18.09", 5, 3, 2, 80, 8, 3, 0, 0, 0, 0),
-    ("DEMO-UM-004", "UD Contoh Bengkel Motor (data contoh)", "umkm", "micro", "trade_services", "18.01", 4, 4, 3, 100, 11, 2, 1, 0, 0, 0),
-    ("DEMO-UM-005", "UD Contoh Kopi Robusta (data contoh)", "umkm", "small", "agriculture_fisheries", "18.04", 15, 10, 2, 75, 6, 10, 3, 0, 0, 0),
-    ("DEMO-UM-006", "UD Contoh Batik Pringsewu (data contoh)", "umkm", "micro", "mining_manufacturing_construction", "18.10", 6, 6, 5, 100, 12, 2, 2, 0, 0, 0),
-]
-
-# (village code, officials, officials protected, cadres, cadres protected, vulnerable, vulnerable protected, regulation)
-DEMO_VILLAGES = [
-    ("18.01.04.2001", 14, 14, 40, 6, 300, 45, 1),
-    ("18.02.01.2001", 12, 10, 35, 2, 410, 12, 1),
-    ("18.07.01.2001", 13, 13, 30, 0, 380, 20, 0),
-    ("18.72.01.1001", 10, 9, 25, 5, 150, 30, 1),
-    ("18.71.01.1003", 11, 6, 28, 1, 520, 8, 0),
-    ("18.04.04.1001", 9, 9, 22, 3, 200, 18, 1),
-    ("18.09.01.2001", 12, 11, 33, 0, 260, 5, 0),
-    ("18.10.01.1002", 10, 10, 20, 4, 180, 26, 1),
-]
-
-CATEGORIES = [
-    # code, Indonesian, English, kind, size, national only
-    ("pemprov", "Pemerintah Provinsi", "Provincial Government", NomineeKind.PROVINCE_GOVERNMENT, "", True),
-    ("pemkab", "Pemerintah Kabupaten/Kota", "Regency/City Government", NomineeKind.REGENCY_GOVERNMENT, "", False),
-    ("bu-besar", "Badan Usaha Skala Besar", "Large Business", NomineeKind.BUSINESS, "large", False),
-    ("bu-menengah", "Badan Usaha Skala Menengah", "Medium Business", NomineeKind.BUSINESS, "medium", False),
-    ("umk", "Usaha Mikro dan Kecil", "Micro and Small Enterprise", NomineeKind.UMKM, "", False),
-    ("pelayanan-publik", "Pelayanan Publik", "Public Service", NomineeKind.REGENCY_GOVERNMENT, "", False),
-    ("desa", "Pemerintah Desa/Kelurahan", "Village Government", NomineeKind.VILLAGE, "", False),
-]
-
-JUDGED_INTERVIEW = [
-    ("wawancara-komitmen", "Komitmen pimpinan (wawancara)", "Leadership commitment (interview)", 50, 0, 100,
-     "Nilai 0–100: seberapa jelas pimpinan menjelaskan rencana perlindungan pekerja.",
-     "Score 0–100: how clearly the leadership explains its plan to protect workers."),
-    ("wawancara-keberlanjutan", "Keberlanjutan program", "Sustainability of the programme", 50, 0, 100,
-     "Nilai 0–100: anggaran, regulasi dan rencana beberapa tahun ke depan.",
-     "Score 0–100: budget, regulation and plans for the coming years."),
-]
-
-
-def _m(code, **kw):
-    return dict(kind="metric", code=code, **kw)
-
-
-def _j(code, name_id, name_en, weight, lo=0, hi=100, guidance_id="", guidance_en="", **kw):
-    return dict(kind="judged", code=code, name_id=name_id, name_en=name_en, weight=weight, scale_min=lo,
-                scale_max=hi, guidance_id=guidance_id, guidance_en=guidance_en, **kw)
-
-
-def _government_criteria():
-    return [
-        _m("cakupan", name_id="Cakupan pekerja terlindungi terhadap target", name_en="Worker coverage against target",
-           weight=30, rule="target", metric="workers_protected", denominator="workers_total",
-           target_metric="coverage_target_pct", tie_break_rank=1),
-        _m("cakupan-non-asn", name_id="Cakupan pegawai non-ASN", name_en="Non-ASN staff coverage", weight=15,
-           rule="linear", metric="non_asn_protected", denominator="non_asn_total", low=0, high=100),
-        _m("cakupan-rt-rw", name_id="Cakupan ketua RT/RW", name_en="RT/RW heads coverage", weight=10,
-           rule="linear", metric="rt_rw_protected", denominator="rt_rw_total", low=0, high=100),
-        _m("cakupan-rentan", name_id="Cakupan pekerja miskin dan rentan", name_en="Vulnerable workers coverage",
-           weight=10, rule="relative", metric="vulnerable_workers_protected", denominator="vulnerable_workers_total",
-           tie_break_rank=2),
-        _m("regulasi", name_id="Regulasi perlindungan pekerja", name_en="Worker-protection regulation", weight=10,
-           rule="boolean", metric="has_regulation"),
-        _m("anggaran", name_id="Anggaran perlindungan pekerja rentan", name_en="Budget for vulnerable workers",
-           weight=5, rule="bands", metric="protection_budget_idr",
-           bands=[["0", "0"], ["250000000", "40"], ["500000000", "70"], ["1000000000", "100"]]),
-        _j("komitmen", "Komitmen dan kebijakan daerah", "Local commitment and policy", 10,
-           guidance_id="Nilai 0–100 berdasarkan dokumen kebijakan dan program yang berjalan.",
-           guidance_en="Score 0–100 from policy documents and running programmes."),
-        _j("inovasi", "Inovasi perlindungan pekerja", "Innovation in worker protection", 10, 1, 10,
-           guidance_id="Skala 1–10: 1 tidak ada inovasi, 10 inovasi yang sudah ditiru daerah lain.",
-           guidance_en="Scale 1–10: 1 no innovation, 10 an innovation other regions already copy."),
-    ]
-
-
-def _business_criteria(small):
-    criteria = [
-        _m("karyawan-terdaftar", name_id="Karyawan terdaftar", name_en="Employees registered", weight=40 if small else 30,
-           rule="linear", metric="employees_registered", denominator="employees_total", low=0, high=100, tie_break_rank=1),
-        _m("program", name_id="Program yang diikuti", name_en="Programmes enrolled", weight=20 if small else 15,
-           rule="bands", metric="programs_enrolled", bands=[["0", "0"], ["2", "40"], ["3", "60"], ["4", "80"], ["5", "100"]]),
-        _m("iuran-tepat-waktu", name_id="Iuran tepat waktu", name_en="Contributions on time", weight=20 if small else 10,
-           rule="linear", metric="contributions_on_time_months", low=0, high=12, tie_break_rank=2),
-    ]
-    if not small:
-        criteria += [
-            _m("upah-dilaporkan", name_id="Upah dilaporkan sesuai", name_en="Wages reported in full", weight=10,
-               rule="linear", metric="wages_reported_pct", low=50, high=100),
-            _m("pekerja-harian", name_id="Pekerja harian lepas terdaftar", name_en="Daily workers registered",
-               weight=10, rule="linear", metric="daily_workers_registered", denominator="daily_workers_total", low=0, high=100),
-            _m("vendor", name_id="Mitra/vendor terdaftar", name_en="Vendors registered", weight=5, rule="relative",
-               metric="vendors_registered", denominator="vendors_total"),
-        ]
-    criteria.append(_j("praktik-baik", "Praktik baik perlindungan pekerja", "Good practice in worker protection", 20,
-                       guidance_id="Nilai 0–100: kebijakan internal, CSR untuk pekerja rentan, kepatuhan.",
-                       guidance_en="Score 0–100: internal policy, CSR for vulnerable workers, compliance."))
-    return criteria
-
-
-def _village_criteria():
-    return [
-        _m("cakupan-perangkat", name_id="Cakupan perangkat desa", name_en="Village officials coverage", weight=30,
-           rule="linear", metric="village_officials_protected", denominator="village_officials_total", low=0, high=100,
-           tie_break_rank=1),
-        _m("cakupan-kader", name_id="Cakupan kader desa", name_en="Village cadres coverage", weight=20, rule="relative",
-           metric="village_cadres_protected", denominator="village_cadres_total"),
-        _m("cakupan-rentan", name_id="Cakupan pekerja rentan", name_en="Vulnerable workers coverage", weight=20,
-           rule="linear", metric="vulnerable_workers_protected", denominator="vulnerable_workers_total", low=0, high=25),
-        _m("perdes", name_id="Peraturan desa perlindungan pekerja", name_en="Village regulation on worker protection",
-           weight=10, rule="boolean", metric="has_regulation"),
-        _j("komitmen", "Komitmen pemerintah desa", "Village government commitment", 20,
-           guidance_id="Nilai 0–100: dana desa untuk perlindungan pekerja rentan dan pendataan.",
-           guidance_en="Score 0–100: village funds for protecting vulnerable workers and their registration."),
-    ]
-
-
-def _public_service_criteria():
-    return [
-        _m("pemberi-kerja", name_id="Pemberi kerja terdaftar", name_en="Employers registered", weight=30,
-           rule="relative", metric="employers_registered", tie_break_rank=1),
-        _j("integrasi-layanan", "Integrasi syarat kepesertaan dalam layanan publik",
-           "Social-security membership built into public services", 70,
-           guidance_id="Nilai 0–100: izin usaha, pengadaan dan layanan lain mensyaratkan kepesertaan.",
-           guidance_en="Score 0–100: permits, procurement and other services require membership."),
-    ]
-
-
-CRITERIA = {
-    "pemprov": _government_criteria,
-    "pemkab": _government_criteria,
-    "bu-besar": lambda: _business_criteria(small=False),
-    "bu-menengah": lambda: _business_criteria(small=False),
-    "umk": lambda: _business_criteria(small=True),
-    "pelayanan-publik": _public_service_criteria,
-    "desa": _village_criteria,
-}
-
-DEMO_USERS = [
-    # username, first name, last name, role, province, staff
-    ("panitia", "Panitia", "Pusat (demo)", Role.COMMITTEE, None, True),
-    ("panitia_lampung", "Panitia", "Provinsi Lampung (demo)", Role.PROVINCIAL_COMMITTEE, PROVINCE, False),
-    ("penilai1", "Penilai", "Satu (demo)", Role.REVIEWER, PROVINCE, False),
-    ("penilai2", "Penilai", "Dua (demo)", Role.REVIEWER, PROVINCE, False),
-    ("penilai3", "Penilai", "Tiga (demo)", Role.REVIEWER, PROVINCE, False),
-    ("pemantau", "Pemantau", "(demo)", Role.OBSERVER, None, False),
-]
-
-
-def _users():
+def _committee_member():
+    """The demo's national committee member: the first account, made the way `createsuperuser` makes
+    one — by the operator on the server, before anyone can act — and recorded in the audit trail
+    without an actor. Every other change of the demo is this member's, through the services."""
     User = get_user_model()
-    committee_group, _created = Group.objects.get_or_create(name="Panitia Pusat")
-    committee_group.permissions.set(
-        Permission.objects.filter(content_type__app_label="awards")
-        | Permission.objects.filter(content_type__app_label="auth", codename__in=["view_user", "view_group"])
-    )
+    username, first, last, role, _province, staff = DEMO_USERS[0]
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=first, last_name=last,
+                                        is_staff=staff)
+        audit_record(actor=None, action="account_create", obj=user, summary=username,
+                     changes={"username": [None, username], "is_staff": [None, str(staff)]})
+    if not Profile.objects.filter(user=user, role=role).exists():
+        Profile.objects.update_or_create(user=user, defaults={"role": role, "province": None})
+        audit_record(actor=None, action="profile_set", obj=user.profile, summary=username,
+                     changes={"role": [None, role]})
+    return user
+
+
+def _users(committee):
+    """The demo accounts, their roles and provinces; the committee's admin permissions through its group."""
+    User = get_user_model()
+    group = Group.objects.filter(name=COMMITTEE_GROUP).first()
+    if group is None:
+        group = Group(name=COMMITTEE_GROUP)
+        record_save(instance=group, acting_user=committee)
+    wanted = (Permission.objects.filter(content_type__app_label="awards")
+              | Permission.objects.filter(content_type__app_label="auth", codename__in=["view_user", "view_group"]))
+    if set(group.permissions.values_list("pk", flat=True)) != set(wanted.values_list("pk", flat=True)):
+        record_relations_set(instance=group, field="permissions", values=list(wanted), acting_user=committee,
+                             check=require_account_access)
+    provinces = {PROVINCE: Region.objects.get(code=PROVINCE)}
     users = {}
     for username, first, last, role, province, staff in DEMO_USERS:
-        user, _created = User.objects.get_or_create(username=username)
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username)
+            user.set_password(DEMO_PASSWORD)
         user.first_name, user.last_name, user.is_staff = first, last, staff
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        Profile.objects.update_or_create(user=user, defaults={"role": role, "province_id": province})
-        if role == Role.COMMITTEE:
-            user.groups.add(committee_group)
+        account_save(user=user, acting_user=committee)
+        profile_set(user=user, role=role, province=provinces.get(province), acting_user=committee)
+        if role == Role.COMMITTEE and not user.groups.filter(pk=group.pk).exists():
+            account_relations_set(user=user, field="groups", values=[*user.groups.all(), group],
+                                  acting_user=committee)
         users[username] = user
     return users
 
 
-def _set_metrics(nominee, values, definitions):
-    # Totals first, so that the database's "not above its total" check always has its bound.
-    for code in sorted(values, key=lambda c: definitions[c].not_above_id is not None):
-        MetricValue.objects.update_or_create(
-            nominee=nominee, year=YEAR, metric=definitions[code], defaults={"value": Decimal(values[code])}
-        )
+def _save(model, lookup, fields, committee):
+    """The record named by `lookup` with `fields`, created or changed through the configuration service."""
+    instance = model.objects.filter(**lookup).first() or model(**lookup)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    record_save(instance=instance, acting_user=committee)
+    return instance
 
 
-def _nominees():
-    definitions = {d.code: d for d in MetricDefinition.objects.all()}
-    regions = {r.code: r for r in Region.objects.filter(province_id=PROVINCE, level__lte=2)}
-    province = Region.objects.get(code=PROVINCE)
-    nominees = {}
+def _rules(committee):
+    """The edition, its categories and their criteria."""
+    edition = _save(Edition, {"year": YEAR}, {"name": "Paritrana Award 2025 (demo)"}, committee)
+    metrics = {d.code: d for d in MetricDefinition.objects.all()}
+    categories = {}
+    for position, (code, name_id, name_en, kind, size, national_only) in enumerate(CATEGORIES):
+        category = _save(Category, {"edition": edition, "code": code},
+                         {"name_id": name_id, "name_en": name_en, "nominee_kind": kind, "size": size,
+                          "national_only": national_only, "position": position}, committee)
+        specs = CRITERIA[code]() + [
+            _j(c, name_id, name_en, weight, lo, hi, gid, gen, stage_kind="interview")
+            for c, name_id, name_en, weight, lo, hi, gid, gen in JUDGED_INTERVIEW
+        ]
+        for criterion_position, spec in enumerate(specs):
+            spec = dict(spec)
+            spec.setdefault("stage_kind", "assessment")
+            for field in ("metric", "denominator", "target_metric"):
+                if field in spec:
+                    spec[field] = metrics[spec[field]]
+            if "bands" in spec:
+                spec["bands"] = [[str(t), str(s)] for t, s in spec["bands"]]
+            criterion_code = spec.pop("code")
+            _save(Criterion, {"category": category, "code": criterion_code},
+                  {**spec, "position": criterion_position}, committee)
+        categories[code] = category
+    return edition, categories
+
+
+def metrics_rows():
+    """The demo's nominees and their 2025 figures as rows of the metrics file (docs/metrics-format.md)."""
+    regions = dict(Region.objects.filter(code__in=[PROVINCE, *regency_metrics(), *(v[0] for v in DEMO_VILLAGES)])
+                   .values_list("code", "name"))
+    urban = set(Region.objects.filter(code__in=[v[0] for v in DEMO_VILLAGES], type=Region.Type.URBAN_VILLAGE)
+                .values_list("code", flat=True))
+    rows = []
+
+    def row(code, kind, name, region, values, size="", sector=""):
+        rows.append({"nominee_code": code, "nominee_kind": kind, "nominee_name": name, "region_code": region,
+                     "size": size, "sector": sector, **{k: str(v) for k, v in values.items()}})
+
     metrics = regency_metrics()
     for code, values in metrics.items():
-        region = regions[code]
-        nominee, _created = Nominee.objects.update_or_create(
-            code=code, defaults={"kind": NomineeKind.REGENCY_GOVERNMENT, "name": f"Pemerintah {region.name}",
-                                 "region": region, "province": province},
-        )
-        _set_metrics(nominee, values, definitions)
-        nominees[code] = nominee
-    totals = {m: sum(v[m] for v in metrics.values()) for m in next(iter(metrics.values())) if m not in (
-        "coverage_target_pct", "has_regulation")}
+        row(code, "regency_government", f"Pemerintah {regions[code]}", code, values)
+    totals = {m: sum(v[m] for v in metrics.values()) for m in next(iter(metrics.values()))
+              if m not in ("coverage_target_pct", "has_regulation")}
     totals.update(coverage_target_pct=TARGET_PCT, has_regulation=1)
-    nominee, _created = Nominee.objects.update_or_create(
-        code=PROVINCE, defaults={"kind": NomineeKind.PROVINCE_GOVERNMENT, "name": f"Pemerintah Provinsi {province.name}",
-                                 "region": province, "province": province},
-    )
-    _set_metrics(nominee, totals, definitions)
-    nominees[PROVINCE] = nominee
-    for row in DEMO_BUSINESSES:
-        (npp, name, kind, size, sector, regency, employees, registered, programs, wages, months, daily,
-         daily_reg, vendors, vendors_reg, csr) = row
-        nominee, _created = Nominee.objects.update_or_create(
-            code=npp, defaults={"kind": kind, "name": name, "region": regions[regency], "province": province,
-                                "employer_number": npp, "size": size, "sector": sector},
-        )
-        _set_metrics(nominee, {
+    row(PROVINCE, "province_government", f"Pemerintah Provinsi {regions[PROVINCE]}", PROVINCE, totals)
+    for (npp, name, kind, size, sector, regency, employees, registered, programs, wages, months, daily,
+         daily_reg, vendors, vendors_reg, csr) in DEMO_BUSINESSES:
+        row(npp, kind, name, regency, {
             "employees_total": employees, "employees_registered": registered, "programs_enrolled": programs,
             "wages_reported_pct": wages, "contributions_on_time_months": months, "daily_workers_total": daily,
             "daily_workers_registered": daily_reg, "vendors_total": vendors, "vendors_registered": vendors_reg,
-            "csr_vulnerable_protected": csr,
-        }, definitions)
-        nominees[npp] = nominee
-    villages = {r.code: r for r in Region.objects.filter(code__in=[v[0] for v in DEMO_VILLAGES])}
+            "csr_vulnerable_protected": csr}, size=size, sector=sector)
     for code, officials, officials_p, cadres, cadres_p, vulnerable, vulnerable_p, regulation in DEMO_VILLAGES:
-        region = villages[code]
-        prefix = "Kelurahan" if region.type == Region.Type.URBAN_VILLAGE else "Desa"
-        nominee, _created = Nominee.objects.update_or_create(
-            code=code, defaults={"kind": NomineeKind.VILLAGE, "name": f"{prefix} {region.name} (data contoh)",
-                                 "region": region, "province": province},
-        )
-        _set_metrics(nominee, {
+        prefix = "Kelurahan" if code in urban else "Desa"
+        row(code, "village", f"{prefix} {regions[code]} (data contoh)", code, {
             "village_officials_total": officials, "village_officials_protected": officials_p,
             "village_cadres_total": cadres, "village_cadres_protected": cadres_p,
             "vulnerable_workers_total": vulnerable, "vulnerable_workers_protected": vulnerable_p,
-            "has_regulation": regulation,
-        }, definitions)
-        nominees[code] = nominee
-    return nominees
+            "has_regulation": regulation})
+    return rows
 
 
-def _criteria(category):
-    metrics = {d.code: d for d in MetricDefinition.objects.all()}
-    specs = CRITERIA[category.code]() + [
-        _j(code, name_id, name_en, weight, lo, hi, gid, gen, stage_kind="interview")
-        for code, name_id, name_en, weight, lo, hi, gid, gen in JUDGED_INTERVIEW
-    ]
-    for position, spec in enumerate(specs):
-        spec = dict(spec)
-        spec.setdefault("stage_kind", "assessment")
-        for field in ("metric", "denominator", "target_metric"):
-            if field in spec:
-                spec[field] = metrics[spec[field]]
-        if "bands" in spec:
-            spec["bands"] = [[str(t), str(s)] for t, s in spec["bands"]]
-        code = spec.pop("code")
-        Criterion.objects.update_or_create(category=category, code=code, defaults={**spec, "position": position})
+def _nominees(committee):
+    """Nominees and figures loaded the way the committee loads BPJS's file: through the metrics import."""
+    from ..imports.metrics_import import metrics_import
+
+    rows = metrics_rows()
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+        handle.flush()
+        result = metrics_import(path=handle.name, year=YEAR, acting_user=committee)
+    if not result.ok:
+        raise RuntimeError(f"the demo's metrics file was refused: {result.problems[:5]}")
+    return Nominee.objects.in_bulk([row["nominee_code"] for row in rows], field_name="code")
 
 
-def _nominations(edition, provincial, national, categories, nominees, committee):
-    wanted = {
-        "pemkab": list(REGENCIES),
-        "pelayanan-publik": ["18.71", "18.72", "18.01", "18.02", "18.10"],
-        "bu-besar": [b[0] for b in DEMO_BUSINESSES if b[0].startswith("DEMO-BU")],
-        "bu-menengah": [b[0] for b in DEMO_BUSINESSES if b[0].startswith("DEMO-BM")],
-        "umk": [b[0] for b in DEMO_BUSINESSES if b[0].startswith("DEMO-UM")],
-        "desa": [v[0] for v in DEMO_VILLAGES],
-    }
-    nominations = {}
+def _panel(provincial, users, committee):
+    panel = _save(Panel, {"round": provincial, "name": "Tim Sembilan Provinsi Lampung"}, {}, committee)
+    members = [users["penilai1"], users["penilai2"], users["penilai3"]]
+    if set(panel.members.values_list("pk", flat=True)) != {u.pk for u in members}:
+        record_relations_set(instance=panel, field="members", values=members, acting_user=committee)
+    return panel
+
+
+def _nominate(round_, wanted, categories, nominees, committee):
+    """Nominate and screen eligible, as the committee would by hand."""
+    existing = set(Nomination.objects.filter(round=round_).values_list("category__code", "nominee__code"))
     for category_code, codes in wanted.items():
         for code in codes:
-            nominations[(category_code, code)], _created = Nomination.objects.get_or_create(
-                round=provincial, category=categories[category_code], nominee=nominees[code],
-                defaults={"eligibility": Eligibility.ELIGIBLE, "created_by": committee},
-            )
-    Nomination.objects.get_or_create(
-        round=national, category=categories["pemprov"], nominee=nominees[PROVINCE],
-        defaults={"eligibility": Eligibility.ELIGIBLE, "created_by": committee},
-    )
-    return nominations
+            if (category_code, code) not in existing:
+                nomination_add(round_=round_, category=categories[category_code], nominee=nominees[code],
+                               acting_user=committee)
+    pending = list(Nomination.objects.filter(round=round_, eligibility=Eligibility.PENDING))
+    if pending:
+        nominations_screen(nominations=pending, eligibility=Eligibility.ELIGIBLE, reason="", acting_user=committee)
 
 
-# Illustrative submitted scores of penilai2 and penilai3 on the regencies/cities (komitmen 0–100, inovasi 1–10).
-DEMO_JUDGED = {
-    "penilai2": {"18.72": (88, 9), "18.01": (82, 8), "18.10": (75, 7), "18.09": (70, 7), "18.04": (68, 6),
-                 "18.07": (72, 6), "18.02": (65, 6), "18.05": (60, 5), "18.06": (62, 5), "18.12": (58, 5),
-                 "18.03": (55, 4), "18.08": (52, 4), "18.11": (50, 4), "18.13": (48, 3), "18.71": (60, 6)},
-    "penilai3": {"18.72": (84, 8), "18.01": (85, 9), "18.10": (70, 6), "18.09": (74, 7), "18.04": (64, 6),
-                 "18.07": (70, 7), "18.02": (68, 5), "18.05": (58, 5), "18.06": (60, 6), "18.12": (55, 4),
-                 "18.03": (57, 5), "18.08": (50, 3), "18.11": (52, 4), "18.13": (45, 3), "18.71": (62, 5)},
-}
+def _run_provincial_round(provincial, categories, nominees, committee):
+    """Screening done (nominations screened, stage closed) and the assessment stage open for 30 days."""
+    stages = {stage.kind: stage for stage in provincial.stages.all()}
+    screening, assessment = stages[StageKind.SCREENING], stages[StageKind.ASSESSMENT]
+    if screening.status == StageStatus.DRAFT:
+        screening = stage_open(stage=screening, acting_user=committee)
+    if screening.status == StageStatus.OPEN:
+        _nominate(provincial, NOMINATED, categories, nominees, committee)
+        stage_close(stage=screening, acting_user=committee)
+    if assessment.status == StageStatus.DRAFT:
+        stage_update_options(stage=assessment, changes={"deadline": timezone.now() + timedelta(days=30)},
+                             acting_user=committee)
+        assessment = stage_open(stage=assessment, acting_user=committee)
+    return assessment
 
 
-def _assignments(provincial, nominations, users, categories):
-    assessment = provincial.stages.get(kind=StageKind.ASSESSMENT)
+def _assignments(provincial, assessment, users, categories):
+    """The Tim Sembilan on every regency/city, and penilai2's and penilai3's scores submitted through the
+    reviewer's own service; penilai1's work is left for the person trying the demo."""
+    committee = users["panitia"]
     judged = {c.code: c for c in categories["pemkab"].criteria.filter(kind="judged", stage_kind="assessment")}
-    now = timezone.now()
-    for (category_code, code), nomination in nominations.items():
-        if category_code != "pemkab":
-            continue
+    nominations = Nomination.objects.filter(round=provincial, category=categories["pemkab"]).select_related(
+        "nominee", "round", "category")
+    assigned = set(Assignment.objects.filter(stage=assessment).values_list("nomination_id", "reviewer__username"))
+    for nomination in nominations:
         for username in ("penilai1", "penilai2", "penilai3"):
-            assignment, created = Assignment.objects.get_or_create(
-                nomination=nomination, stage=assessment, reviewer=users[username]
-            )
-            scores = DEMO_JUDGED.get(username, {}).get(code)
-            if created and scores:
-                for criterion_code, value in zip(("komitmen", "inovasi"), scores, strict=True):
-                    Score.objects.create(assignment=assignment, criterion=judged[criterion_code], value=Decimal(value))
-                assignment.status, assignment.submitted_at = AssignmentStatus.SUBMITTED, now
-                assignment.save(update_fields=["status", "submitted_at"])
+            if (nomination.id, username) in assigned:
+                continue
+            assignment = assignment_add(nomination=nomination, stage=assessment, reviewer=users[username],
+                                        acting_user=committee)
+            scores = DEMO_JUDGED.get(username, {}).get(nomination.nominee.code)
+            if scores:
+                values = {judged[code].id: Decimal(value)
+                          for code, value in zip(("komitmen", "inovasi"), scores, strict=True)}
+                assignment_save_scores(assignment=assignment, values=values, notes={}, submit=True,
+                                       acting_user=users[username])
 
 
 @transaction.atomic
 def demo_seed():
-    """Create or refresh the demo; running it again changes nothing and duplicates nothing."""
+    """Create or refresh the demo; running it again changes nothing, duplicates nothing and audits nothing."""
     if not Region.objects.filter(code=PROVINCE).exists() or not Region.objects.filter(province_id=PROVINCE, level=4).exists():
         regions_load(province_code=PROVINCE)
-    users = _users()
-    edition, _created = Edition.objects.get_or_create(year=YEAR, defaults={"name": "Paritrana Award 2025 (demo)"})
-    categories = {}
-    for position, (code, name_id, name_en, kind, size, national_only) in enumerate(CATEGORIES):
-        categories[code], _created = Category.objects.update_or_create(
-            edition=edition, code=code,
-            defaults={"name_id": name_id, "name_en": name_en, "nominee_kind": kind, "size": size,
-                      "national_only": national_only, "position": position},
-        )
-        _criteria(categories[code])
-    provincial = round_ensure(edition=edition, province=Region.objects.get(code=PROVINCE), acting_user=users["panitia"])
-    national = round_ensure(edition=edition, acting_user=users["panitia"])
-    deadline = timezone.now() + timedelta(days=30)
-    Stage.objects.filter(round=provincial, kind=StageKind.SCREENING).update(status=StageStatus.CLOSED)
-    Stage.objects.filter(round=provincial, kind=StageKind.ASSESSMENT, status=StageStatus.DRAFT).update(
-        status=StageStatus.OPEN, deadline=deadline
-    )
-    panel, _created = Panel.objects.get_or_create(round=provincial, name="Tim Sembilan Provinsi Lampung")
-    panel.members.add(users["penilai1"], users["penilai2"], users["penilai3"])
-    nominees = _nominees()
-    nominations = _nominations(edition, provincial, national, categories, nominees, users["panitia"])
-    _assignments(provincial, nominations, users, categories)
+    committee = _committee_member()
+    users = _users(committee)
+    edition, categories = _rules(committee)
+    provincial = round_ensure(edition=edition, province=Region.objects.get(code=PROVINCE), acting_user=committee)
+    national = round_ensure(edition=edition, acting_user=committee)
+    _panel(provincial, users, committee)
+    nominees = _nominees(committee)
+    assessment = _run_provincial_round(provincial, categories, nominees, committee)
+    _nominate(national, {"pemprov": [PROVINCE]}, categories, nominees, committee)
+    _assignments(provincial, assessment, users, categories)
     return edition

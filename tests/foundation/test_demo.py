@@ -5,6 +5,7 @@ from django.db.models import Count
 
 from awards.models import (
     Assignment,
+    AuditEvent,
     Category,
     Criterion,
     MetricValue,
@@ -67,7 +68,29 @@ def test_demo_runs_twice_without_duplicates(demo):
         return {model.__name__: model.objects.count() for model in (
             Nominee, MetricValue, Nomination, Assignment, Score, Criterion, Category, Round, Stage)}
 
-    before = counts()
+    before, events = counts(), AuditEvent.objects.count()
     demo_seed()
     assert counts() == before
+    assert AuditEvent.objects.count() == events  # a second run changes nothing, so it audits nothing
     assert not Nomination.objects.values("round", "category", "nominee").annotate(n=Count("id")).filter(n__gt=1)
+
+
+def test_demo_goes_through_the_services_and_its_audit_trail_shows_it(demo):
+    """Every change the demo makes is one a committee member or reviewer made through a service."""
+    def audited(action, **filters):
+        return AuditEvent.objects.filter(action=action, **filters).values_list("actor__username", flat=True)
+
+    nominations = Nomination.objects.count()
+    assert set(audited("nomination_add")) == {"panitia"}
+    assert audited("nomination_add").count() == nominations
+    assert audited("nomination_screen").count() == nominations
+    assert sorted(AuditEvent.objects.filter(action__startswith="stage_").values_list("action", "actor__username")) == [
+        ("stage_close", "panitia"), ("stage_open", "panitia"), ("stage_open", "panitia"),
+        ("stage_options", "panitia")]
+    assert audited("assignment_add").count() == Assignment.objects.count() == 45
+    assert sorted(set(audited("assignment_submit"))) == ["penilai2", "penilai3"]
+    assert audited("assignment_submit").count() == Assignment.objects.filter(status="submitted").count() == 30
+    assert audited("metrics_import").count() == 1
+    assert set(audited("profile_set")) == {None, "panitia"}  # the first member is made by the operator
+    assert not AuditEvent.objects.filter(actor__isnull=True).exclude(
+        action__in=["account_create", "profile_set"]).exists()
