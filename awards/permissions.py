@@ -50,22 +50,28 @@ def require(allowed):
         raise PermissionDenied
 
 
-def command_actor(username, *, allowed=is_committee):
-    """The user a management command acts for (`--by USERNAME`), checked against `allowed`.
+def command_actor(username, *, allowed=is_committee, refusal=None):
+    """The user a management command that changes award data acts for (`--by USERNAME`), checked against
+    `allowed`; CommandError when no name is given, the name is unknown, or the user is not allowed.
 
     Commands run on the server by its operator; naming the committee member they act for puts that
-    member's role to the test and their name in the audit trail. No name: the operator acts alone.
+    member's role to the test and their name in the audit trail: no change without an actor.
+    `refusal` is the message for a user who is not allowed (%(username)s); by default the national
+    committee's.
     """
     from django.contrib.auth import get_user_model
     from django.core.management.base import CommandError
     from django.utils.translation import gettext as _
 
     if not username:
-        return None
+        raise CommandError(_("Name the committee member this command acts for with --by USERNAME: their role "
+                             "is checked and the audit trail records them."))
     user = get_user_model().objects.select_related("profile").filter(username=username).first()
     if user is None:
         raise CommandError(_("There is no user %(username)r.") % {"username": username})
+    if not user.is_active:
+        raise CommandError(_("The account %(username)s is deactivated.") % {"username": username})
     if not allowed(user):
-        raise CommandError(_("%(username)s is not a member of the national committee and may not do this.")
-                           % {"username": username})
+        message = refusal or _("%(username)s is not a member of the national committee and may not do this.")
+        raise CommandError(message % {"username": username})
     return user

@@ -1,28 +1,19 @@
-"""Offline jury score sheets (docs/score-sheet-format.md): CSV rows validated, then saved all-or-nothing."""
+"""Offline jury score sheets (docs/score-sheet-format.md): CSV rows validated, then each reviewer's sheet
+entered through the reviewer service (services/reviews.py), all-or-nothing."""
 import csv
 import io
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import (
-    Assignment,
-    AssignmentStatus,
-    Category,
-    Conflict,
-    Criterion,
-    CriterionKind,
-    Nomination,
-    Round,
-    Score,
-    Stage,
-    StageStatus,
-)
-from ..services.audit import audit_record
-from .edition_file import number, parse_decimal
+from .. import permissions
+from ..models import Assignment, Category, Criterion, CriterionKind, Eligibility, Nomination, Round, Stage
+from ..services.assignments import AssignmentError, assignment_add
+from ..services.reviews import ReviewError, assignment_enter_sheet, sheet_entry_refusal, validate_value
+from .edition_file import parse_decimal
 
 COLUMNS = ["edition", "category", "round", "stage", "reviewer", "nominee", "criterion", "value", "submitted"]
 YES = {"yes", "ya", "y", "1", "true"}
@@ -74,16 +65,23 @@ def _value(text):
     return parse_decimal(text)
 
 
-@transaction.atomic
-def scores_import(*, text, overwrite_submitted=False, acting_user=None):
-    """Validate every row, then save them all, or raise ScoreSheetError naming each bad row and field.
+COLUMN_OF_FIELD = {"round": "round", "stage": "stage", "reviewer": "reviewer", "submitted": "submitted",
+                   "overwrite": "submitted"}
 
-    A score of an assignment that is already submitted is never changed unless `overwrite_submitted`;
-    then each such assignment gets an audit row with the old and new values.
+
+def scores_import(*, text, acting_user, overwrite_reason="", source="score sheet"):
+    """Validate every row, then enter each reviewer's sheet (reviewer × nominee × stage) through
+    `assignment_enter_sheet`, or raise ScoreSheetError naming each bad row and column; on any error
+    nothing is saved.
+
+    `acting_user` is the committee member who enters the sheets: the round must be theirs to manage.
+    Submitted scores are replaced only with an `overwrite_reason` by the national committee (audited).
     """
+    permissions.require(permissions.is_committee_member(acting_user))
     rows = read_rows(text)
-    errors = []
-    users = {u.username: u for u in get_user_model().objects.filter(username__in={r["reviewer"] for _n, r in rows})}
+    errors = []  # (line, message)
+    users = {u.username: u for u in get_user_model().objects.select_related("profile").filter(
+        username__in={r["reviewer"] for _n, r in rows})}
     cache = {}
 
     def lookup(key, fetch):
@@ -91,11 +89,11 @@ def scores_import(*, text, overwrite_submitted=False, acting_user=None):
             cache[key] = fetch()
         return cache[key]
 
-    planned = {}  # (nomination id, stage id, reviewer id) -> {"submit": bool, "values": {criterion: value}, ...}
+    planned = {}  # (nomination id, stage id, reviewer id) -> {"submit": bool, "values": {criterion id: value}, ...}
     for line, row in rows:
         def fail(column, message, line=line):
-            errors.append(_("row %(line)d, column %(column)s: %(message)s")
-                          % {"line": line, "column": column, "message": message})
+            errors.append((line, _("row %(line)d, column %(column)s: %(message)s")
+                           % {"line": line, "column": column, "message": message}))
 
         year = row["edition"]
         category = lookup(("category", year, row["category"]), lambda row=row, year=year: Category.objects.filter(
@@ -113,13 +111,10 @@ def scores_import(*, text, overwrite_submitted=False, acting_user=None):
             fail("round", _('no round %(round)r in edition %(edition)s; use "national" or a province code')
                  % {"round": row["round"], "edition": year})
             continue
-        stage = lookup(("stage", round_.id, row["stage"]),
-                       lambda row=row, round_=round_: Stage.objects.filter(round=round_, kind=row["stage"]).first())
+        stage = lookup(("stage", round_.id, row["stage"]), lambda row=row, round_=round_: Stage.objects.filter(
+            round=round_, kind=row["stage"]).select_related("round__province", "round__edition").first())
         if stage is None:
             fail("stage", _("round %(round)s has no stage %(stage)r") % {"round": row["round"], "stage": row["stage"]})
-            continue
-        if stage.status == StageStatus.CLOSED:
-            fail("stage", _("the %(stage)s stage is closed; reopen it before importing scores") % {"stage": stage.kind})
             continue
         user = users.get(row["reviewer"])
         if user is None:
@@ -127,10 +122,15 @@ def scores_import(*, text, overwrite_submitted=False, acting_user=None):
             continue
         nomination = lookup(("nomination", round_.id, category.id, row["nominee"]),
                             lambda row=row, round_=round_, category=category: Nomination.objects.filter(
-                                round=round_, category=category, nominee__code=row["nominee"]).first())
+                                round=round_, category=category, nominee__code=row["nominee"])
+                            .select_related("round", "nominee").first())
         if nomination is None:
             fail("nominee", _("nominee %(code)r is not nominated in category %(category)s of round %(round)s")
                  % {"code": row["nominee"], "category": category.code, "round": row["round"]})
+            continue
+        if nomination.eligibility != Eligibility.ELIGIBLE:
+            fail("nominee", _("nominee %(code)r did not pass the screening; only eligible nominations are scored")
+                 % {"code": row["nominee"]})
             continue
         criterion = lookup(("criterion", category.id, row["criterion"]), lambda row=row, category=category:
                            Criterion.objects.filter(category=category, code=row["criterion"]).first())
@@ -144,106 +144,75 @@ def scores_import(*, text, overwrite_submitted=False, acting_user=None):
             if value is None:
                 fail("value", _("%(value)r is not a number") % {"value": row["value"]})
                 continue
-            if value.normalize().as_tuple().exponent < -4:
-                fail("value", _("%(value)s has more than 4 decimals") % {"value": row["value"]})
-                continue
-            if not criterion.scale_min <= value <= criterion.scale_max:
-                fail("value", _("%(value)s is outside the scale %(min)s-%(max)s of criterion %(code)s")
-                     % {"value": row["value"], "min": number(criterion.scale_min),
-                        "max": number(criterion.scale_max), "code": criterion.code})
+            try:
+                value = validate_value(criterion, value)
+            except ReviewError as error:
+                fail("value", str(error))
                 continue
         flag = row["submitted"].lower()
         if flag not in YES | NO:
             fail("submitted", _("%(value)r must be yes or no") % {"value": row["submitted"]})
             continue
-        if lookup(("conflict", nomination.id, user.id),
-                  lambda nomination=nomination, user=user: Conflict.objects.filter(
-                      nomination=nomination, reviewer=user).exists()):
-            fail("reviewer", _("%(username)s declared a conflict of interest on nominee %(code)s")
-                 % {"username": user.username, "code": row["nominee"]})
-            continue
         key = (nomination.id, stage.id, user.id)
-        plan = planned.setdefault(key, {"submit": flag in YES, "values": {}, "lines": [], "stage": stage,
+        plan = planned.setdefault(key, {"submit": flag in YES, "values": {}, "line": line, "stage": stage,
                                         "nomination": nomination, "reviewer": user})
         if plan["submit"] != (flag in YES):
             fail("submitted", _("the rows of one reviewer's sheet for one nominee must all say the same"))
             continue
-        if criterion in plan["values"]:
+        if criterion.id in plan["values"]:
             fail("criterion", _("%(code)s appears twice for this reviewer and nominee") % {"code": criterion.code})
             continue
-        plan["values"][criterion] = value
-        plan["lines"].append(line)
+        plan["values"][criterion.id] = value
 
     result = ImportResult()
-    if not errors:
-        _save(planned, overwrite_submitted, acting_user, result, errors)
+    with transaction.atomic():
+        for plan in planned.values():
+            _enter(plan, acting_user, overwrite_reason, source, result, errors)
+        if errors:
+            transaction.set_rollback(True)
     if errors:
-        transaction.set_rollback(True)
-        raise ScoreSheetError(errors)
+        raise ScoreSheetError([message for _line, message in sorted(errors, key=lambda e: e[0])])
     return result
 
 
-def _save(planned, overwrite_submitted, acting_user, result, errors):
-    stage_criteria = {}
-    for (_n, stage_id, _r), plan in planned.items():
-        line = plan["lines"][0]
-        stage = plan["stage"]
-        if stage_id not in stage_criteria:
-            stage_criteria[stage_id] = list(Criterion.objects.filter(
-                category_id=plan["nomination"].category_id, kind=CriterionKind.JUDGED, stage_kind=stage.kind))
-        assignment, created = Assignment.objects.select_for_update().get_or_create(
-            nomination=plan["nomination"], stage=stage, reviewer=plan["reviewer"])
-        result.assignments_created += created
-        was_submitted = assignment.status == AssignmentStatus.SUBMITTED
-        existing = {s.criterion_id: s for s in assignment.scores.all()}
-        changes = {}
-        for criterion, value in plan["values"].items():
-            score = existing.get(criterion.id)
-            old = score.value if score else None
-            if score is not None and old == value:
-                result.scores_unchanged += 1
-                continue
-            changes[criterion.code] = [None if old is None else number(old), None if value is None else number(value)]
-        unsubmit = was_submitted and not plan["submit"]
-        if was_submitted and (changes or unsubmit) and not overwrite_submitted:
-            errors.append(_("row %(line)d: %(reviewer)s already submitted the %(stage)s scores of nominee %(code)s; "
-                            "pass --overwrite-submitted to replace them (the change is audited)")
-                          % {"line": line, "reviewer": plan["reviewer"].username, "stage": stage.kind,
-                             "code": plan["nomination"].nominee.code})
-            continue
-        for criterion, value in plan["values"].items():
-            if criterion.code not in changes:
-                continue
-            score = existing.get(criterion.id)
-            if score is None:
-                existing[criterion.id] = Score.objects.create(assignment=assignment, criterion=criterion, value=value)
-                result.scores_created += 1
-            else:
-                score.value = value
-                score.save(update_fields=["value", "updated_at"])
-                result.scores_changed += 1
-        if plan["submit"]:
-            empty = [c.code for c in stage_criteria[stage_id]
-                     if existing.get(c.id) is None or existing[c.id].value is None]
-            if empty:
-                errors.append(_("row %(line)d: cannot submit the sheet of %(reviewer)s for nominee %(code)s: "
-                                "no value for %(criteria)s")
-                              % {"line": line, "reviewer": plan["reviewer"].username,
-                                 "code": plan["nomination"].nominee.code, "criteria": ", ".join(empty)})
-                continue
-            if not was_submitted:
-                assignment.status, assignment.submitted_at = AssignmentStatus.SUBMITTED, timezone.now()
-                assignment.save(update_fields=["status", "submitted_at"])
-                result.assignments_submitted += 1
-        elif assignment.status != AssignmentStatus.DRAFT and (changes or unsubmit):
-            assignment.status, assignment.submitted_at = AssignmentStatus.DRAFT, None
-            assignment.save(update_fields=["status", "submitted_at"])
-        if was_submitted and (changes or unsubmit):
-            result.overwritten.append(assignment)
-            if unsubmit:
-                changes["status"] = [AssignmentStatus.SUBMITTED, AssignmentStatus.DRAFT]
-            audit_record(actor=acting_user, action="submitted_scores_overwritten", obj=assignment, changes=changes,
-                         summary=f"score sheet import, row {line}")
-        elif changes:
-            audit_record(actor=acting_user, action="scores_imported", obj=assignment, changes=changes,
-                         summary=f"score sheet import, row {line}")
+def _enter(plan, acting_user, overwrite_reason, source, result, errors):
+    """One reviewer's sheet for one nominee at one stage, through the reviewer service; a refusal is
+    recorded against the sheet's first row (every sheet is tried, so that every refusal is reported)."""
+    line = plan["line"]
+    stage, nomination, reviewer = plan["stage"], plan["nomination"], plan["reviewer"]
+    try:
+        with transaction.atomic():
+            assignment = Assignment.objects.filter(nomination=nomination, stage=stage, reviewer=reviewer).first()
+            created = assignment is None
+            if created:
+                refusal = sheet_entry_refusal(acting_user=acting_user, stage=stage, nomination=nomination,
+                                              reviewer=reviewer)
+                if refusal:
+                    raise ReviewError(refusal[1], field=refusal[0])
+                assignment = assignment_add(nomination=nomination, stage=stage, reviewer=reviewer,
+                                            acting_user=acting_user)
+            outcome = assignment_enter_sheet(assignment=assignment, values=plan["values"], submit=plan["submit"],
+                                             acting_user=acting_user, overwrite_reason=overwrite_reason,
+                                             source=f"{source}, row {line}")
+    except ReviewError as error:
+        column = COLUMN_OF_FIELD.get(error.field)
+        message = str(error)
+        if error.field == "overwrite" and not overwrite_reason:
+            message += " " + _("To replace them, a national committee member passes --overwrite-submitted with "
+                               "--reason (the change is audited).")
+        errors.append((line, _("row %(line)d, column %(column)s: %(message)s")
+                       % {"line": line, "column": column, "message": message} if column else
+                       _("row %(line)d: %(message)s") % {"line": line, "message": message}))
+        return
+    except (AssignmentError, PermissionDenied) as error:
+        errors.append((line, _("row %(line)d: %(message)s") % {"line": line, "message": str(error) or _("refused")}))
+        return
+    result.assignments_created += created
+    values = {k: v for k, v in outcome.changes.items() if k.endswith(".value")}
+    result.scores_created += sum(1 for old, _new in values.values() if old is None)
+    result.scores_changed += sum(1 for old, _new in values.values() if old is not None)
+    result.scores_unchanged += len(plan["values"]) - len(values)
+    if outcome.changes.get("status", [None, None])[1] == "submitted":
+        result.assignments_submitted += 1
+    if outcome.overwritten:
+        result.overwritten.append(assignment)

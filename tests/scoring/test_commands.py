@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from awards.models import Category, Round
 from awards.scoring import rank_group
+from awards.services.stages import stage_close, stage_open
 
 from . import factories as f
 
@@ -104,11 +105,15 @@ def test_rank_errors_say_what_to_fix(group, args, message):
     assert str(error.value) == message
 
 
-def test_worked_example_score_sheet_on_the_demo_edition(demo):
-    # examples/scores-2025-lampung-interview.csv: three reviewers interview 18.01, 18.72 and 18.10.
-    call_command("import_scores", str(EXAMPLES / "scores-2025-lampung-interview.csv"), stdout=StringIO())
+def test_worked_example_score_sheet_on_the_demo_edition(demo, committee):
+    # examples/scores-2025-lampung-interview.csv: three reviewers interview 18.01, 18.72 and 18.10, once the
+    # committee has closed the assessment and opened the interview stage.
     category = Category.objects.get(edition__year=2025, code="pemkab")
     round_ = Round.objects.get(edition__year=2025, level="provincial", province_id="18")
+    stage_close(stage=round_.stages.get(kind="assessment"), acting_user=committee)
+    stage_open(stage=round_.stages.get(kind="interview"), acting_user=committee)
+    call_command("import_scores", str(EXAMPLES / "scores-2025-lampung-interview.csv"), "--by", "panitia",
+                 stdout=StringIO())
     ranking = rank_group(category, round_, round_.stages.get(kind="interview"))
     rows = {r.nominee_code: r for r in ranking.rows}
     # 18.01: komitmen (85 + 80 + 88) ÷ 3 = 84.3333…, keberlanjutan (78.5 + 74 + 81) ÷ 3 = 77.8333…,

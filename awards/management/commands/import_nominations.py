@@ -1,7 +1,6 @@
 """Import nominations (category, round, nominee per row) for an edition from a CSV or XLSX file, all or nothing."""
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from ...imports.nominations import nominations_import
 from ...imports.tabular import problem_lines
 from ...models import Edition
+from ...permissions import command_actor, is_committee_member
 
 
 class Command(BaseCommand):
@@ -19,24 +19,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="The CSV (comma or semicolon) or XLSX file.")
         parser.add_argument("--edition", type=int, required=True, help="The assessment year, e.g. 2025.")
-        parser.add_argument("--by", metavar="USERNAME", required=True,
-                            help="The committee member importing (their scope applies; recorded in the audit trail).")
+        parser.add_argument("--by", metavar="USERNAME",
+                            help="Required: the committee member importing (their scope applies; recorded in the "
+                                 "audit trail).")
         parser.add_argument("--dry-run", action="store_true", help="Check every row, write nothing.")
         parser.add_argument("--language", choices=["id", "en"], help="Language of the messages (default: id).")
 
-    def handle(self, *args, file, edition, by, dry_run=False, language=None, **options):
+    def handle(self, *args, file, edition, by=None, dry_run=False, language=None, **options):
         with translation.override(language or translation.get_language() or "id"):
             self.run(Path(file), edition, by, dry_run)
 
     def run(self, path, year, username, dry_run):
+        actor = command_actor(username, allowed=is_committee_member, refusal=_(
+            "%(username)s is not a committee member and may not add nominations."))
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
         edition = Edition.objects.filter(year=year).first()
         if edition is None:
             raise CommandError(_("There is no edition %(year)s.") % {"year": year})
-        actor = get_user_model().objects.filter(username=username).first()
-        if actor is None:
-            raise CommandError(_("There is no user %(username)r.") % {"username": username})
         try:
             result = nominations_import(path=path, edition=edition, acting_user=actor, dry_run=dry_run)
         except PermissionDenied as error:

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from ...permissions import command_actor
+from ...permissions import command_actor, is_committee, is_committee_member
 from ...scoring.score_sheet import ScoreSheetError, scores_import
 
 
@@ -13,12 +13,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The CSV file (UTF-8; comma or semicolon separated).")
+        parser.add_argument("--by", metavar="USERNAME",
+                            help="Required: the committee member entering the sheets (national committee, or the "
+                                 "provincial committee of the round's province; recorded in the audit trail).")
         parser.add_argument("--overwrite-submitted", action="store_true",
-                            help="Allow changing scores a reviewer already submitted (each change is audited).")
-        parser.add_argument("--by", metavar="USERNAME", help="Who typed the sheets in (recorded in the audit trail).")
+                            help="Replace scores a reviewer already submitted (national committee only, with "
+                                 "--reason; each change is audited).")
+        parser.add_argument("--reason", default="", help="Why submitted scores are replaced (kept in the audit trail).")
 
-    def handle(self, *args, file, overwrite_submitted=False, by=None, **options):
-        actor = command_actor(by)
+    def handle(self, *args, file, overwrite_submitted=False, reason="", by=None, **options):
+        actor = command_actor(by, allowed=is_committee_member, refusal=_(
+            "%(username)s is not a committee member and may not enter score sheets."))
+        reason = (reason or "").strip()
+        if overwrite_submitted and not is_committee(actor):
+            raise CommandError(_("Only the national committee may replace submitted scores; %(username)s may not.")
+                               % {"username": actor.username})
+        if overwrite_submitted and not reason:
+            raise CommandError(_('--overwrite-submitted needs --reason "...": why the submitted scores are replaced '
+                                 "(kept in the audit trail)."))
+        if reason and not overwrite_submitted:
+            raise CommandError(_("--reason goes with --overwrite-submitted."))
         try:
             text = Path(file).read_text(encoding="utf-8-sig")
         except OSError as error:
@@ -26,7 +40,8 @@ class Command(BaseCommand):
         except UnicodeDecodeError as error:
             raise CommandError(_("%(file)s is not UTF-8 text; save it as CSV UTF-8.") % {"file": file}) from error
         try:
-            result = scores_import(text=text, overwrite_submitted=overwrite_submitted, acting_user=actor)
+            result = scores_import(text=text, acting_user=actor, overwrite_reason=reason,
+                                   source=f"score sheet {Path(file).name}")
         except ScoreSheetError as error:
             raise CommandError(_("Nothing was imported. Fix these problems in %(file)s:\n%(errors)s")
                                % {"file": file, "errors": "\n".join(f"  - {e}" for e in error.errors)}) from error
