@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import permissions
-from ..models import AuditEvent, Edition, ResultSnapshot, Stage, StageKind, StageStatus
+from ..models import AuditEvent, Edition, Region, ResultSnapshot, Stage, StageKind, StageStatus
 from ..scoring import ScoringError, explain, rank_group
 from .audit import audit_record
 
@@ -316,6 +316,15 @@ def _round_label(level, province_name):
     return _("provincial round %(province)s") % {"province": province_name or ""}
 
 
+def _removed_round_label(key):
+    """The round of a result that is gone, from the key its freezing audit row recorded."""
+    if key is None:
+        return "?"
+    if key == "national":
+        return _round_label("national", None)
+    return _round_label("provincial", Region.objects.filter(code=key).values_list("name", flat=True).first() or key)
+
+
 def _read_content(text):
     """The facts the check needs from one result's content (the content itself is not kept)."""
     try:
@@ -425,12 +434,12 @@ def results_verify():
         if digest and digest not in by_digest and not (event["object_id"].isdigit()
                                                        and int(event["object_id"]) in meta):
             changes = event["changes"]
-            names = tuple((changes.get(key) or [None, None])[1] for key in ("edition", "category", "round"))
+            edition, category, key = ((changes.get(name) or [None, None])[1] for name in ("edition", "category", "round"))
             try:
                 snapshot_id = int(event["object_id"])
             except ValueError:
                 snapshot_id = None
             report(snapshot_id, _("removed: the audit trail records it frozen with digest %(digest)s, no stored "
                                   "result has that digest") % {"digest": digest},
-                   names=(names[0], names[1] or "?", names[2] or "?"))
+                   names=(edition, category or "?", _removed_round_label(key)))
     return problems

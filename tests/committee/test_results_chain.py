@@ -1,0 +1,176 @@
+"""An edition's chain of frozen results, interim results, and the refusals that keep them honest."""
+import json
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.urls import reverse
+from django.utils import translation
+
+from awards.models import ResultSnapshot, StageStatus
+from awards.services.results import ResultError, result_correct, result_freeze, result_publish, results_verify
+from awards.services.stages import stage_close, stage_open
+
+from .factories import ranking_group
+
+
+@pytest.fixture
+def closed(award):
+    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
+    award.stages["assessment"].refresh_from_db()
+    return award.stages["assessment"]
+
+
+@pytest.fixture
+def interview_closed(award, closed):
+    stage_open(stage=award.stages["interview"], acting_user=award.committee)
+    stage_close(stage=award.stages["interview"], acting_user=award.committee)
+    award.stages["interview"].refresh_from_db()
+    return award.stages["interview"]
+
+
+def freeze(award, category, stage):
+    return result_freeze(round_=award.provincial, category=category, stage=stage, acting_user=award.committee)
+
+
+def test_each_result_names_the_digest_of_the_edition_result_frozen_before_it(award, closed):
+    other, _nominations = ranking_group(award, 3)
+    first = freeze(award, award.pemkab, closed)
+    second = freeze(award, other, closed)
+    third = result_correct(snapshot=first, reason="koreksi", acting_user=award.committee)
+    assert [(s.previous_id, json.loads(s.content)["previous"]) for s in (first, second, third)] == [
+        (None, None), (first.id, first.digest), (second.id, second.digest)]
+    assert results_verify() == []
+
+
+def test_a_freeze_while_a_weighted_stage_is_not_closed_is_interim_and_never_published(award, closed):
+    snapshot = freeze(award, award.pemkab, closed)
+    content = json.loads(snapshot.content)
+    assert (snapshot.interim, content["interim"]) == (True, True)
+    with pytest.raises(ResultError, match="This is an interim result"):
+        result_publish(snapshot=snapshot, acting_user=award.committee)
+    snapshot.refresh_from_db()
+    assert snapshot.published_at is None
+    with pytest.raises(ResultError, match="An interim result of this stage is already frozen"):
+        freeze(award, award.pemkab, closed)
+
+
+def test_the_final_result_follows_an_interim_one_and_names_winners(award, closed):
+    interim = freeze(award, award.pemkab, closed)
+    stage_open(stage=award.stages["interview"], acting_user=award.committee)
+    stage_close(stage=award.stages["interview"], acting_user=award.committee)
+    final = freeze(award, award.pemkab, award.stages["interview"])
+    assert (final.interim, final.previous, final.supersedes) == (False, interim, None)
+    result_publish(snapshot=final, acting_user=award.committee)
+    with pytest.raises(ResultError, match="already frozen"):
+        freeze(award, award.pemkab, award.stages["interview"])
+
+
+def test_a_ranking_before_the_last_weighted_stage_is_interim_even_when_every_stage_is_closed(award, interview_closed):
+    snapshot = freeze(award, award.pemkab, award.stages["assessment"])
+    assert snapshot.interim
+
+
+def test_the_public_page_never_shows_an_interim_result(client, award, closed):
+    freeze(award, award.pemkab, closed)
+    response = client.get(reverse("public-results"))
+    assert (response.context["groups"], response.context["edition"]) == ([], None)
+    assert client.get(reverse("public-results-year", args=[2025])).status_code == 404
+
+
+def test_snapshot_page_round_page_and_exports_label_an_interim_result(english, award, closed):
+    snapshot = freeze(award, award.pemkab, closed)
+    english.force_login(award.provincial_committee)
+    page = english.get(reverse("committee-snapshot", args=[snapshot.id])).content.decode()
+    assert "Interim result" in page
+    assert ("Interim (sementara): frozen while the stage “Interview” (weight 40) is not closed: it is draft."
+            in page)
+    assert 'id="publish"' not in page
+    assert 'class="winner"' not in page
+    assert 'class="interim"' in english.get(reverse("committee-round", args=[award.provincial.id])).content.decode()
+    csv_text = b"".join(english.get(reverse("committee-snapshot-export", args=[snapshot.id, "csv"]))
+                        .streaming_content).decode("utf-8-sig")
+    assert "Winner" not in csv_text
+    assert csv_text.count("Interim (sementara): no winners") == len(json.loads(snapshot.content)["ranking"]["rows"])
+
+
+def test_the_result_pages_show_the_chain_head(english, client, award, interview_closed):
+    first = freeze(award, award.pemkab, interview_closed)
+    result_publish(snapshot=first, acting_user=award.committee)
+    other, _nominations = ranking_group(award, 2)
+    second = freeze(award, other, interview_closed)
+    english.force_login(award.observer)
+    page = english.get(reverse("committee-snapshot", args=[first.id])).content.decode()
+    assert f'<dd id="chain-head"><a href="{reverse("committee-snapshot", args=[second.id])}"><code>{second.digest}' in page
+    assert "none: the first result of the edition" in page
+    public = client.get(reverse("public-results")).content.decode()
+    assert second.digest in public and first.digest in public
+    assert reverse("public-result-content", args=[2025, first.id]) in public
+
+
+def test_a_published_result_has_its_exact_json_at_a_public_address(client, award, interview_closed):
+    final = freeze(award, award.pemkab, interview_closed)
+    url = reverse("public-result-content", args=[2025, final.id])
+    assert client.get(url).status_code == 404  # not published yet
+    result_publish(snapshot=final, acting_user=award.committee)
+    response = client.get(url)
+    assert (response.status_code, response["Content-Type"], response.content) == (
+        200, "application/json; charset=utf-8", final.content.encode("utf-8"))
+    assert client.get(reverse("public-result-content", args=[2024, final.id])).status_code == 404
+
+
+def test_an_interim_result_has_no_public_json(client, award, closed):
+    interim = freeze(award, award.pemkab, closed)
+    assert client.get(reverse("public-result-content", args=[2025, interim.id])).status_code == 404
+
+
+def at_once(*targets):
+    """Run each target in its own thread and database connection, released together; results or errors."""
+    barrier = threading.Barrier(len(targets))
+    results = [None] * len(targets)
+
+    def run(index, target):
+        try:
+            barrier.wait(10)
+            results[index] = target()
+        except Exception as error:  # noqa: BLE001 - handed back to the test
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, t)) for i, t in enumerate(targets)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="simultaneous writers need PostgreSQL")
+def test_two_members_freezing_in_two_rounds_at_once_both_land_one_after_the_other():
+    from django.contrib.auth import get_user_model
+
+    from awards.models import Profile, Role
+    from tests.scoring import factories as f
+
+    edition = f.edition()
+    rounds = [f.provincial_round(edition, "18"), f.provincial_round(edition, "31")]
+    category = f.category(edition)
+    f.metric_criterion(category, "cakupan", "linear", "workers_total", low=0, high=100)
+    stages = [f.stage(round_, "assessment", status=StageStatus.CLOSED) for round_ in rounds]
+    for round_ in rounds:
+        f.nomination(round_, category, f.nominee())
+    members = []
+    for username in ("ani", "budi"):
+        user = get_user_model().objects.create_user(username=username, password="x")
+        Profile.objects.create(user=user, role=Role.COMMITTEE)
+        members.append(user)
+    results = at_once(*[
+        (lambda r=r, s=s, m=m: result_freeze(round_=r, category=category, stage=s, acting_user=m))
+        for r, s, m in zip(rounds, stages, members, strict=True)])
+    assert all(isinstance(result, ResultSnapshot) for result in results), results
+    first, second = sorted(results, key=lambda s: s.id)
+    assert (first.previous_id, second.previous_id, first.interim, second.interim) == (None, first.id, False, False)
+    with translation.override("en"):
+        assert results_verify() == []
