@@ -1,8 +1,8 @@
-"""An edition's rules as a JSON file (docs/edition-format.md): export, validate and load, all-or-nothing."""
+"""An edition's rules as a JSON file (docs/edition-format.md): export, and validate before loading through
+services/editions.py, all-or-nothing."""
 import re
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -11,7 +11,6 @@ from ..models import (
     Category,
     Criterion,
     CriterionKind,
-    Edition,
     MetricDefinition,
     NomineeKind,
     Region,
@@ -23,12 +22,11 @@ from ..models import (
     StageKind,
 )
 from ..models.editions import STAGE_ORDER
-from ..services.audit import audit_record
+from ..services.editions import EditionRulesError, edition_rules_load
 
 FORMAT = "paritrana-edition"
 VERSION = 1
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
-STAGE_FIELDS = ("calibrate", "aggregation", "disagreement_threshold", "hide_other_scores", "hide_reviewer_names")
 
 
 class EditionFileError(Exception):
@@ -421,73 +419,13 @@ def _validate_bands(check, bands, where):
 
 # ---------------------------------------------------------------- load
 
-@transaction.atomic
-def edition_load(*, data, update=False, acting_user=None):
-    """Create (or with update=True, update) the edition the file describes. Returns (edition, notes).
-
-    Nothing is deleted: rows of an existing edition that the file leaves out are kept and named in
-    the notes. Runs in one transaction: on any error nothing is written.
+def edition_load(*, data, update=False, acting_user):
+    """Check the file, then create (or with update=True, update) the edition it describes through
+    `services.editions.edition_rules_load`, as `acting_user` (the national committee). Returns (edition,
+    notes); raises EditionFileError listing every problem, and then nothing is written.
     """
     clean = validate(data)
-    edition = Edition.objects.filter(year=clean["year"]).first()
-    if edition and not update:
-        raise EditionFileError([_("year: edition %(year)s already exists; pass --update to change its rules")
-                                % {"year": clean["year"]}])
-    created = edition is None
-    if created:
-        edition = Edition.objects.create(year=clean["year"], name=clean["name"])
-    else:
-        edition.name = clean["name"]
-        edition.save(update_fields=["name"])
-    notes = []
-    kept_rounds = set()
-    for entry in clean["rounds"]:
-        if entry["round"] == "national":
-            round_, _c = Round.objects.get_or_create(edition=edition, level=RoundLevel.NATIONAL)
-        else:
-            round_, _c = Round.objects.get_or_create(edition=edition, level=RoundLevel.PROVINCIAL,
-                                                     province_id=entry["round"])
-        kept_rounds.add(round_.id)
-        _load_stages(round_, entry["stages"], notes)
-    for round_ in Round.objects.filter(edition=edition).exclude(id__in=kept_rounds):
-        notes.append(_("round %(round)s is not in the file and was kept") % {"round": round_.key})
-    kept_categories = set()
-    for item in clean["categories"]:
-        fields = {k: v for k, v in item.items() if k not in ("code", "criteria")}
-        category, _c = Category.objects.update_or_create(edition=edition, code=item["code"], defaults=fields)
-        kept_categories.add(category.id)
-        _load_criteria(category, item["criteria"], notes)
-    for category in Category.objects.filter(edition=edition).exclude(id__in=kept_categories):
-        notes.append(_("category %(code)s is not in the file and was kept") % {"code": category.code})
-    audit_record(actor=acting_user, action="edition_loaded" if created else "edition_updated", obj=edition,
-                 summary=f"{len(clean['categories'])} categories, {len(clean['rounds'])} rounds")
-    return edition, notes
-
-
-def _load_stages(round_, stages, notes):
-    existing = {s.kind: s for s in Stage.objects.filter(round=round_)}
-    # Park positions first so that reordering never trips the unique (round, position) constraint.
-    for offset, stage in enumerate(existing.values()):
-        Stage.objects.filter(id=stage.id).update(position=1000 + offset)
-    for item in stages:
-        stage = existing.pop(item["kind"], None) or Stage(round=round_, kind=item["kind"])
-        for key in ("position", "weight", *STAGE_FIELDS):
-            setattr(stage, key, item[key])
-        stage.save()
-    for offset, stage in enumerate(existing.values()):
-        Stage.objects.filter(id=stage.id).update(position=100 + offset)
-        notes.append(_("stage %(kind)s of round %(round)s is not in the file and was kept")
-                     % {"kind": stage.kind, "round": round_.key})
-
-
-def _load_criteria(category, criteria, notes):
-    existing = {c.code: c for c in Criterion.objects.filter(category=category)}
-    Criterion.objects.filter(category=category).update(tie_break_rank=None)
-    for item in criteria:
-        criterion = existing.pop(item["code"], None) or Criterion(category=category, code=item["code"])
-        for key, value in item.items():
-            setattr(criterion, key, value)
-        criterion.save()
-    for criterion in existing.values():
-        notes.append(_("criterion %(code)s of category %(category)s is not in the file and was kept; "
-                       "its tie-break order was cleared") % {"code": criterion.code, "category": category.code})
+    try:
+        return edition_rules_load(rules=clean, update=update, acting_user=acting_user)
+    except EditionRulesError as error:
+        raise EditionFileError(error.errors) from error

@@ -16,7 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("file", help="The edition JSON file.")
         parser.add_argument("--update", action="store_true",
                             help="Update the edition of that year if it exists (nothing is deleted).")
-        parser.add_argument("--by", metavar="USERNAME", help="Who is loading it (recorded in the audit trail).")
+        parser.add_argument("--by", metavar="USERNAME",
+                            help="Required: the national committee member loading it (recorded in the audit trail).")
 
     def handle(self, *args, file, update=False, by=None, **options):
         actor = command_actor(by)
