@@ -116,8 +116,8 @@ class AwardAdmin(admin.ModelAdmin):
             return super().delete_view(request, object_id, self._with_note(extra_context))
         except REFUSALS as error:
             self.message_user(request, refusal_text(error), messages.ERROR)
-            info = (self.admin_site.name, self.opts.app_label, self.opts.model_name)
-            return HttpResponseRedirect(reverse("%s:%s_%s_change" % info, args=[quote(object_id)]))
+            name = f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_change"
+            return HttpResponseRedirect(reverse(name, args=[quote(object_id)]))
 
 
 class ReadOnlyAdmin(AwardAdmin):
@@ -148,6 +148,9 @@ class ReadOnlyInline:
 
     extra = 0
     can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields or [field.name for field in self.model._meta.fields]
 
     def has_add_permission(self, request, obj=None):
         return False
