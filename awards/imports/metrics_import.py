@@ -13,6 +13,7 @@ second connection (`SeparateLookups`), so that the import's connection only writ
 checks (migrations 0002, 0005, 0007, 0012, 0013) stay in force; a valid file never trips them.
 """
 import csv
+import hashlib
 import json
 import math
 import sys
@@ -29,6 +30,7 @@ import psycopg
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from .. import permissions
 from ..models import BusinessSize, MetricDefinition, MetricUnit, MetricValue, Nominee, NomineeKind, Region, Sector
 from ..services.audit import audit_record
 from .numbers import format_decimal, parse_decimal
@@ -96,19 +98,30 @@ class ImportResult(ProblemCount):
         return bool(self.nominees_new or self.nominees_changed)
 
 
-def metrics_import(*, path, year, indonesian_numbers=False, dry_run=False, acting_user=None, progress=None,
-                   problems_path=None):
-    """Check and (unless `dry_run`) import the metrics file at `path` for assessment `year`.
+def metrics_import(*, path, year, acting_user, indonesian_numbers=False, dry_run=False, progress=None,
+                   problems_path=None, file_name=None):
+    """Check and (unless `dry_run`) import the metrics file at `path` for assessment `year`, as
+    `acting_user` (the national committee; PermissionDenied otherwise, even for a dry run).
 
-    Returns an ImportResult; nothing is written when `result.ok` is false. `progress(done, total)`
-    is called after every chunk of rows. With `problems_path`, every problem is also written there
-    as CSV (row, column, problem); the file is removed when there are none.
+    Returns an ImportResult; nothing is written when `result.ok` is false. An import writes in one
+    transaction and records one audit row: the counts, the year, the file's name (`file_name`, by
+    default the path's) and its SHA-256. `progress(done, total)` is called after every chunk of rows.
+    With `problems_path`, every problem is also written there as CSV (row, column, problem); the file is
+    removed when there are none.
     """
+    permissions.require(permissions.is_committee(acting_user))
     importer = MetricImport(
         year=year, indonesian_numbers=indonesian_numbers, dry_run=dry_run, acting_user=acting_user,
         progress=progress, problems_path=problems_path,
     )
+    importer.file_name = file_name
     return importer.run(Path(path))
+
+
+def file_sha256(path):
+    """The SHA-256 of a file's bytes, in hex (read in blocks; a few hundred MB a second)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def write_problems_csv(problems, path):
@@ -142,6 +155,7 @@ class MetricImport:
         self.indonesian = indonesian_numbers
         self.dry_run = dry_run
         self.acting_user = acting_user
+        self.file_name = None  # the name the audit row records, when not the path's (an upload's own name)
         self.progress = progress
         self.problems_path = Path(problems_path) if problems_path else None
         self.problems_writer = None
@@ -629,12 +643,15 @@ class MetricImport:
         counts = {name: [None, str(getattr(result, name))] for name in (
             "rows", "nominees_new", "nominees_changed", "nominees_unchanged", "values_new", "values_changed",
             "values_unchanged", "values_removed")}
-        # One audit row for the whole import, keyed by its year: the rows it touched can be millions.
+        name = self.file_name or path.name
+        # One audit row for the whole import, keyed by its year: the rows it touched can be millions. The
+        # file's digest says which file it was, byte for byte.
         audit_record(
             actor=self.acting_user, action="metrics_import",
             obj=SimpleNamespace(_meta=MetricValue._meta, pk=self.year),
-            changes=counts,
-            summary=_("Imported metrics for %(year)s from %(file)s") % {"year": self.year, "file": path.name},
+            changes={**counts, "year": [None, str(self.year)], "file": [None, name],
+                     "sha256": [None, file_sha256(path)]},
+            summary=_("Imported metrics for %(year)s from %(file)s") % {"year": self.year, "file": name},
         )
 
 

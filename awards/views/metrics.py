@@ -62,7 +62,8 @@ class MetricsImportPreviewView(LoginRequiredMixin, View):
         upload = upload_store(uploaded_file=form.cleaned_data["file"], year=form.cleaned_data["year"],
                               indonesian_numbers=form.cleaned_data["indonesian_numbers"], user=request.user)
         result = metrics_import(path=upload.path, year=upload.year, indonesian_numbers=upload.indonesian_numbers,
-                                dry_run=True, problems_path=upload.problems_path)
+                                dry_run=True, acting_user=request.user, problems_path=upload.problems_path,
+                                file_name=upload.filename)
         if result.ok:
             tokens = request.session.get(SESSION_KEY, [])[-9:]
             request.session[SESSION_KEY] = tokens + [upload.token]
@@ -76,7 +77,8 @@ class MetricsImportConfirmView(LoginRequiredMixin, View):
         permissions.require(permissions.is_committee(request.user))
         upload = access_upload(request, token)
         result = metrics_import(path=upload.path, year=upload.year, indonesian_numbers=upload.indonesian_numbers,
-                                acting_user=request.user, problems_path=upload.problems_path)
+                                acting_user=request.user, problems_path=upload.problems_path,
+                                file_name=upload.filename)
         if not result.ok:
             return render(request, "awards/metrics/preview.html", {"upload": upload, "result": result}, status=409)
         upload_delete(upload)

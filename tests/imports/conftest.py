@@ -74,3 +74,11 @@ def database_state():
 def values_of(code, year=2024):
     return {metric: value for metric, value in MetricValue.objects.filter(nominee__code=code, year=year).values_list(
         "metric__code", "value")}
+
+
+def national_committee():
+    """The national committee member the tests import as (made on first use)."""
+    user, created = get_user_model().objects.get_or_create(username="importer")
+    if created:
+        Profile.objects.create(user=user, role=Role.COMMITTEE)
+    return user

@@ -11,8 +11,8 @@ from .conftest import values_of
 ROW = ["NPP001", "business", "PT Maju", "18.72", "large", "finance", "120", "100", "95.5", "12"]
 
 
-def test_import_metrics_command_imports_and_summarises(regions, write_csv, capsys):
-    call_command("import_metrics", str(write_csv([ROW])), "--year", "2024", "--no-progress", "--language", "en")
+def test_import_metrics_command_imports_and_summarises(users, write_csv, capsys):
+    call_command("import_metrics", str(write_csv([ROW])), "--year", "2024", "--by", "pusat", "--no-progress", "--language", "en")
     out = capsys.readouterr().out
     assert out.startswith("1 rows in ")
     assert out.split(" s. ", 1)[1] == ("Nominees: 1 new, 0 changed, 0 unchanged. Values: 4 new, 0 changed, "
@@ -20,12 +20,12 @@ def test_import_metrics_command_imports_and_summarises(regions, write_csv, capsy
     assert values_of("NPP001")["employees_total"] == Decimal("120")
 
 
-def test_import_metrics_command_fails_with_every_problem_and_writes_them_beside_the_file(regions, write_csv, capsys):
+def test_import_metrics_command_fails_with_every_problem_and_writes_them_beside_the_file(users, write_csv, capsys):
     bad = ["NPP002", "business", "PT Rugi", "18.72", "", "", "-1", "", "101", ""]
     path = write_csv([ROW, bad])
 
     with pytest.raises(CommandError) as caught:
-        call_command("import_metrics", str(path), "--year", "2024", "--no-progress", "--language", "en")
+        call_command("import_metrics", str(path), "--year", "2024", "--by", "pusat", "--no-progress", "--language", "en")
 
     problems = path.with_name("metrics.csv.problems.csv")
     assert str(caught.value) == (f"2 problems in metrics.csv; nothing was imported. The full list is in {problems}.")
@@ -38,21 +38,21 @@ def test_import_metrics_command_fails_with_every_problem_and_writes_them_beside_
     assert (Nominee.objects.count(), MetricValue.objects.count()) == (0, 0)
 
 
-def test_import_metrics_command_dry_run(regions, write_csv, capsys):
-    call_command("import_metrics", str(write_csv([ROW])), "--year", "2024", "--dry-run", "--no-progress",
+def test_import_metrics_command_dry_run(users, write_csv, capsys):
+    call_command("import_metrics", str(write_csv([ROW])), "--year", "2024", "--by", "pusat", "--dry-run", "--no-progress",
                  "--language", "en")
     assert capsys.readouterr().out.endswith("0 removed. Dry run: nothing was written.\n")
     assert Nominee.objects.count() == 0
 
 
-def test_import_metrics_command_refuses_a_missing_file(db, tmp_path):
+def test_import_metrics_command_refuses_a_missing_file(users, tmp_path):
     with pytest.raises(CommandError) as caught:
-        call_command("import_metrics", str(tmp_path / "none.csv"), "--year", "2024", "--language", "en")
+        call_command("import_metrics", str(tmp_path / "none.csv"), "--year", "2024", "--by", "pusat", "--language", "en")
     assert str(caught.value) == f"No such file: {tmp_path / 'none.csv'}"
 
 
-def test_export_metrics_command_writes_csv_and_xlsx_that_import_back(regions, write_csv, tmp_path, capsys):
-    call_command("import_metrics", str(write_csv([ROW])), "--year", "2024", "--no-progress")
+def test_export_metrics_command_writes_csv_and_xlsx_that_import_back(users, write_csv, tmp_path, capsys):
+    call_command("import_metrics", str(write_csv([ROW])), "--year", "2024", "--by", "pusat", "--no-progress")
     call_command("export_metrics", str(tmp_path / "out.csv"), "--year", "2024", "--kind", "business",
                  "--province", "18")
     call_command("export_metrics", str(tmp_path / "out.xlsx"), "--year", "2024")
@@ -62,18 +62,18 @@ def test_export_metrics_command_writes_csv_and_xlsx_that_import_back(regions, wr
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True).worksheets[0]
     assert [list(r)[:8] for r in sheet.iter_rows(values_only=True)][1] == [
         "NPP001", "business", "PT Maju", "18.72", "large", "finance", None, None]
-    call_command("import_metrics", str(tmp_path / "out.xlsx"), "--year", "2024", "--no-progress", "--language", "en")
+    call_command("import_metrics", str(tmp_path / "out.xlsx"), "--year", "2024", "--by", "pusat", "--no-progress", "--language", "en")
     assert "Values: 0 new, 0 changed, 4 unchanged, 0 removed." in capsys.readouterr().out
 
 
-def test_export_metrics_command_refuses_an_unknown_province(regions, tmp_path):
+def test_export_metrics_command_refuses_an_unknown_province(users, tmp_path):
     with pytest.raises(CommandError) as caught:
         call_command("export_metrics", str(tmp_path / "out.csv"), "--year", "2024", "--province", "18.72")
     assert str(caught.value) == "Unknown province code 18.72."
 
 
-def test_bench_import_prints_both_timings_and_leaves_nothing_behind(db, capsys):
-    call_command("bench_import", "--rows", "30", "--reimport", "--export", "--no-progress")
+def test_bench_import_prints_both_timings_and_leaves_nothing_behind(users, capsys):
+    call_command("bench_import", "--rows", "30", "--reimport", "--export", "--no-progress", "--by", "pusat")
     labels = [line.split("  ")[0] for line in capsys.readouterr().out.splitlines()]
     assert labels == ["engine", "rows", "write file", "import", "re-import", "raw load", "import / raw",
                       "export CSV", "export XLSX"]

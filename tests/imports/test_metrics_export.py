@@ -6,7 +6,7 @@ import pytest
 from awards.imports.metrics_export import MetricsExport, export_csv_chunks, export_rows, export_xlsx_file
 from awards.imports.metrics_import import metrics_import
 
-from .conftest import EMPLOYER_HEADER, database_state
+from .conftest import EMPLOYER_HEADER, database_state, national_committee
 
 EMPLOYER_METRICS = ["employees_total", "employees_registered", "programs_enrolled", "wages_reported_pct",
                     "contributions_on_time_months", "daily_workers_total", "daily_workers_registered",
@@ -21,10 +21,10 @@ def loaded(regions, write_csv):
         ["NPP002", "umkm", "-Koperasi Maju", "18.72", "micro", "", "8", "8", "", "10"],
         ["NPP003", "business", "PT Jakarta", "31.71", "medium", "health", "1000000", "", "24.25", ""],
     ]
-    result = metrics_import(path=write_csv(rows), year=2024)
+    result = metrics_import(acting_user=national_committee(), path=write_csv(rows), year=2024)
     assert result.problems == []
     header = ["nominee_code", "nominee_kind", "nominee_name", "region_code", "employees_total"]
-    metrics_import(path=write_csv([rows[0][:4] + ["5"]], header=header, name="y.csv"), year=2023)
+    metrics_import(acting_user=national_committee(), path=write_csv([rows[0][:4] + ["5"]], header=header, name="y.csv"), year=2023)
     return result
 
 
@@ -61,7 +61,7 @@ def test_export_reads_the_same_queries_whatever_the_size(loaded, django_assert_n
     with django_assert_num_queries(4):
         assert len(list(export_rows(MetricsExport(year=2024)))) == 4
     more = [[f"NPP1{i:02d}", "business", f"PT {i}", "18.72", "", "", "1", "", "", ""] for i in range(30)]
-    metrics_import(path=write_csv(more, name="more.csv"), year=2024)
+    metrics_import(acting_user=national_committee(), path=write_csv(more, name="more.csv"), year=2024)
     with django_assert_num_queries(4):
         assert len(list(export_rows(MetricsExport(year=2024)))) == 34
 
@@ -108,7 +108,7 @@ def test_export_then_import_changes_nothing(loaded, tmp_path, extension):
             handle.writelines(export_csv_chunks(spec))
     before = database_state()
 
-    result = metrics_import(path=path, year=2024)
+    result = metrics_import(acting_user=national_committee(), path=path, year=2024)
 
     assert result.problems == []
     assert (result.nominees_new, result.nominees_changed, result.nominees_unchanged) == (0, 0, 3)

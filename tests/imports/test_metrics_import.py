@@ -1,14 +1,16 @@
+import hashlib
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 
 from awards.imports import metrics_import as importer_module
 from awards.imports.metrics_import import Problem, metrics_import
 from awards.models import AuditEvent, MetricDefinition, MetricValue, Nominee
 
-from .conftest import EMPLOYER_HEADER, database_state, values_of
+from .conftest import EMPLOYER_HEADER, database_state, national_committee, values_of
 
 GOVERNMENT_HEADER = ["nominee_code", "nominee_kind", "nominee_name", "region_code", "workers_total",
                      "workers_protected", "coverage_target_pct", "has_regulation"]
@@ -17,6 +19,7 @@ UD_SENTOSA = ["NPP002", "umkm", "UD Sentosa", "18.72", "micro", "trade_services"
 
 
 def run(path, **options):
+    options.setdefault("acting_user", national_committee())
     return metrics_import(path=path, year=options.pop("year", 2024), **options)
 
 
@@ -391,3 +394,26 @@ def test_a_preview_reserves_no_nominee_ids(regions, write_csv):
 
     assert (result.ok, result.nominees_new, result.applied) == (True, 2, False)
     assert sequence_state() == before
+
+
+def test_one_audit_row_per_import_with_counts_year_file_and_digest(regions, write_csv):
+    path = write_csv([PT_MAJU, UD_SENTOSA])
+    run(path, file_name="data-bpjs.csv")
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor.username, event.summary) == (
+        "metrics_import", "importer", "Imported metrics for 2024 from data-bpjs.csv")
+    assert event.changes == {
+        "rows": [None, "2"], "nominees_new": [None, "2"], "nominees_changed": [None, "0"],
+        "nominees_unchanged": [None, "0"], "values_new": [None, "7"], "values_changed": [None, "0"],
+        "values_unchanged": [None, "0"], "values_removed": [None, "0"], "year": [None, "2024"],
+        "file": [None, "data-bpjs.csv"], "sha256": [None, hashlib.sha256(path.read_bytes()).hexdigest()]}
+
+
+@pytest.mark.parametrize("role", ["provincial_committee", "reviewer", "observer"])
+def test_only_the_national_committee_imports_metrics(users, write_csv, role):
+    for dry_run in (True, False):
+        with pytest.raises(PermissionDenied):
+            run(write_csv([PT_MAJU]), acting_user=users[role], dry_run=dry_run)
+    with pytest.raises(PermissionDenied):
+        run(write_csv([PT_MAJU]), acting_user=None)
+    assert (Nominee.objects.count(), MetricValue.objects.count(), AuditEvent.objects.count()) == (0, 0, 0)

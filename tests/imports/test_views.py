@@ -10,7 +10,7 @@ from django.urls import reverse
 from awards.imports.metrics_import import metrics_import
 from awards.models import MetricValue, Nominee
 
-from .conftest import EMPLOYER_HEADER, values_of
+from .conftest import EMPLOYER_HEADER, national_committee, values_of
 
 ROWS = [["NPP001", "business", "PT Maju", "18.72", "large", "finance", "120", "100", "95.5", "12"],
         ["NPP002", "umkm", "Koperasi Jakarta", "31.71", "micro", "", "8", "8", "", ""]]
@@ -167,7 +167,7 @@ def test_invalid_upload_form_is_shown_again(users):
 
 @pytest.fixture
 def loaded(regions, write_csv):
-    result = metrics_import(path=write_csv(ROWS), year=2024)
+    result = metrics_import(acting_user=national_committee(), path=write_csv(ROWS), year=2024)
     assert result.problems == []
 
 

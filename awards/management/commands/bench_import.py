@@ -7,6 +7,7 @@ from django.db import connection
 from tqdm import tqdm
 
 from ...imports.bench import bench_run
+from ...permissions import command_actor
 
 
 class Command(BaseCommand):
@@ -23,12 +24,15 @@ class Command(BaseCommand):
         parser.add_argument("--reimport", action="store_true", help="Also time importing the same file again.")
         parser.add_argument("--export", action="store_true", help="Also time the CSV and XLSX exports.")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument("--by", metavar="USERNAME", help="Required: the national committee member importing.")
 
-    def handle(self, *args, rows, year, file=None, reimport=False, export=False, no_progress=False, **options):
+    def handle(self, *args, rows, year, file=None, reimport=False, export=False, no_progress=False, by=None,
+               **options):
+        actor = command_actor(by)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(file) if file else Path(tmp) / "bench-metrics.csv"
             bar = tqdm(total=rows, unit=" rows", disable=no_progress, leave=False, mininterval=1)
-            figures = bench_run(rows=rows, path=path, year=year, reimport=reimport, export=export,
+            figures = bench_run(rows=rows, path=path, year=year, reimport=reimport, export=export, acting_user=actor,
                                 progress=lambda done, total: bar.update(done - bar.n))
             bar.close()
         out = self.stdout.write
