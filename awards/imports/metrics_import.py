@@ -97,6 +97,11 @@ class ImportResult(ProblemCount):
     def has_changes(self):
         return bool(self.nominees_new or self.nominees_changed)
 
+    @property
+    def changed_anything(self):
+        return bool(self.nominees_new or self.nominees_changed or self.values_new or self.values_changed
+                    or self.values_removed)
+
 
 def metrics_import(*, path, year, acting_user, indonesian_numbers=False, dry_run=False, progress=None,
                    problems_path=None, file_name=None):
@@ -105,7 +110,7 @@ def metrics_import(*, path, year, acting_user, indonesian_numbers=False, dry_run
 
     Returns an ImportResult; nothing is written when `result.ok` is false. An import writes in one
     transaction and records one audit row: the counts, the year, the file's name (`file_name`, by
-    default the path's) and its SHA-256. `progress(done, total)` is called after every chunk of rows.
+    default the path's) and its SHA-256; an import that changes nothing records none. `progress(done, total)` is called after every chunk of rows.
     With `problems_path`, every problem is also written there as CSV (row, column, problem); the file is
     removed when there are none.
     """
@@ -220,7 +225,8 @@ class MetricImport:
                 with transaction.atomic():
                     self._read_on_database(path, separate=separate)
                     if self.result.ok:
-                        self._audit(path)
+                        if self.result.changed_anything:
+                            self._audit(path)  # an import that changes nothing is no change to record
                         self.result.applied = True
                     else:
                         transaction.set_rollback(True)

@@ -54,6 +54,7 @@ def test_import_same_file_again_changes_nothing(regions, write_csv):
     assert (result.values_new, result.values_changed, result.values_unchanged, result.values_removed) == (0, 0, 7, 0)
     assert result.changes == []
     assert database_state() == before
+    assert AuditEvent.objects.count() == 1  # the first import's: one that changes nothing records nothing
 
 
 def test_import_governments_by_region_code(regions, write_csv):
