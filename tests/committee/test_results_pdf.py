@@ -9,11 +9,23 @@ from django.utils import translation
 
 from awards.imports.results_pdf import result_annex_pdf
 from awards.services.results import result_freeze
-from awards.services.stages import stage_close
+from awards.services.stages import stage_close, stage_open
 
 
 @pytest.fixture
 def frozen(award):
+    """The final result: every weighted stage closed (assessment, then the interview, where nobody is
+    interviewed in the demo), frozen at the interview."""
+    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
+    stage_open(stage=award.stages["interview"], acting_user=award.committee)
+    stage_close(stage=award.stages["interview"], acting_user=award.committee)
+    award.stages["interview"].refresh_from_db()
+    return result_freeze(round_=award.provincial, category=award.pemkab, stage=award.stages["interview"],
+                         acting_user=award.committee)
+
+
+@pytest.fixture
+def interim(award):
     stage_close(stage=award.stages["assessment"], acting_user=award.committee)
     award.stages["assessment"].refresh_from_db()
     return result_freeze(round_=award.provincial, category=award.pemkab, stage=award.stages["assessment"],
@@ -47,9 +59,17 @@ def test_the_annex_names_the_winners_with_region_score_freezer_and_digest(award,
     assert "18.01 Kabupaten Lampung Selatan " in text  # the region of juara 1
     assert rows[3]["name"] not in text  # 4th place receives no award
     for fact in ("Annex: results of the Paritrana Award 2025 (demo)", "Category Regency/City Government",
-                 "Round Provincial round Lampung", "Stage Assessment", "Frozen by panitia",
+                 "Round Provincial round Lampung", "Stage Interview", "Frozen by panitia",
                  f"SHA-256 digest {frozen.digest}", f"SHA-256 {frozen.digest} \xb7 page 1"):
         assert fact in text
+
+
+def test_the_annex_of_an_interim_result_says_so_and_names_no_winners(award, interim):
+    content = json.loads(interim.content)
+    text = shown_text(result_annex_pdf(snapshot=interim, content=content, compress=False))
+    assert "Interim result (sementara)" in text
+    assert "Winner" not in text
+    assert content["ranking"]["rows"][0]["name"] not in text
 
 
 def test_the_annex_speaks_indonesian_with_indonesian_numbers(award, frozen):
