@@ -156,3 +156,20 @@ def test_stage_options_change_until_the_stage_is_closed(demo, committee):
         stage_update_options(stage=screening, changes={"hide_reviewer_names": True}, acting_user=committee)
     interview.refresh_from_db()
     assert (interview.status, interview.disagreement_threshold) == (StageStatus.DRAFT, 30)
+
+
+def test_admin_adds_a_round_with_its_stages_audited(client, root, lampung):
+    from awards.models import Round
+
+    edition = Edition(year=2031, name="Paritrana Award 2031")
+    record_save(instance=edition, acting_user=root)
+    client.force_login(root)
+    response = client.post(reverse("admin:awards_round_add"), {
+        "edition": edition.pk, "level": "provincial", "province": lampung.pk,
+        "stages-TOTAL_FORMS": "0", "stages-INITIAL_FORMS": "0", "stages-MIN_NUM_FORMS": "0",
+        "stages-MAX_NUM_FORMS": "1000"})
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    round_ = Round.objects.get(edition=edition)
+    assert list(round_.stages.values_list("kind", "status")) == [
+        ("screening", "draft"), ("assessment", "draft"), ("interview", "draft")]
+    assert AuditEvent.objects.filter(action="round_create", object_id=str(round_.pk), actor=root).exists()

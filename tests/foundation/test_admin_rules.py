@@ -1,9 +1,11 @@
 """The admin cannot go around the rules: data with a lifecycle is read-only there, configuration and
 accounts change only through their services, with an audit row naming old → new."""
 import pytest
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils.html import escape
 
 from awards.models import (
     Assignment,
@@ -69,7 +71,8 @@ def test_admin_refuses_to_change_or_delete_data_with_a_lifecycle(client, committ
     audit_count = AuditEvent.objects.count()
     for row in rows:
         change = client.get(_url(row, "change"))
-        assert change.status_code == 200, row  # still viewable
+        assert change.status_code == 200, row  # still viewable, saying where the data changes
+        assert escape(str(admin.site._registry[type(row)].workspace_note)) in change.content.decode(), row
         data = {**admin_form_data(change), "value": "99", "status": "open", "eligibility": "ineligible",
                 "eligibility_reason": "x", "digest": "0" * 64, "summary": "x"}
         assert client.post(_url(row, "change"), data).status_code == 403, row
