@@ -116,11 +116,6 @@ def content_interim_reason(content):
     return (interim_reason(stages, current) if current is not None else "") or _("frozen before the round ended")
 
 
-def winners(rows, awards_count):
-    """The rows a final result names as winners (juara 1 to awards_count)."""
-    return [row for row in rows if row["rank"] <= awards_count]
-
-
 def _check_stage(round_, stage):
     if stage is None or stage.round_id != round_.id:
         raise ResultError(_("That stage belongs to another round."))
@@ -136,10 +131,13 @@ def _lock_edition(edition_id):
     list(Edition.objects.select_for_update().filter(pk=edition_id).order_by().values_list("pk", flat=True))
 
 
-def _round_stages(round_, *, lock):
-    """The round's stages as committed now; locked, a stage cannot open, close or reopen meanwhile."""
-    queryset = Stage.objects.filter(round=round_).order_by("position")
-    return list(queryset.select_for_update() if lock else queryset)
+def _round_stages(round_, *, lock=None):
+    """The round's stages as committed now. The stage `lock` (the one frozen, closed) is locked so that it
+    cannot reopen while its ranking is read; the others are not, so reviewers saving in an open stage
+    never wait for a freeze (a stage closing meanwhile only leaves the result interim)."""
+    if lock is not None:
+        Stage.objects.select_for_update().filter(pk=lock.pk, round=round_).values_list("pk", flat=True).first()
+    return list(Stage.objects.filter(round=round_).order_by("position"))
 
 
 def chain_head(edition_id):
@@ -153,6 +151,7 @@ class FreezePlan:
     stage: Stage
     ranking: object
     interim_reason: str
+    stages: list
 
     @property
     def interim(self):
@@ -174,7 +173,7 @@ def _plan(*, round_, category, stage, stages):
         raise ResultError(str(error)) from error
     if not ranking.rows:
         raise ResultError(_("There is nothing to freeze: no eligible nomination is ranked in this category."))
-    return FreezePlan(stage=stage, ranking=ranking, interim_reason=interim_reason(stages, stage))
+    return FreezePlan(stage=stage, ranking=ranking, interim_reason=interim_reason(stages, stage), stages=stages)
 
 
 def _check_not_frozen(*, round_, category, plan):
@@ -188,7 +187,7 @@ def _check_not_frozen(*, round_, category, plan):
 
 def result_freeze_plan(*, round_, category, stage):
     """What result_freeze would store now, for the confirmation page; ResultError if it would be refused."""
-    plan = _plan(round_=round_, category=category, stage=stage, stages=_round_stages(round_, lock=False))
+    plan = _plan(round_=round_, category=category, stage=stage, stages=_round_stages(round_))
     _check_not_frozen(round_=round_, category=category, plan=plan)
     return plan
 
@@ -198,7 +197,7 @@ def _freeze(*, round_, category, plan, acting_user, supersedes=None, reason=""):
     previous = chain_head(round_.edition_id)
     content = snapshot_content(ranking=plan.ranking, frozen_at=frozen_at, frozen_by=acting_user,
                                supersedes=supersedes, reason=reason, previous=previous, interim=plan.interim,
-                               stages=_round_stages(round_, lock=False))
+                               stages=plan.stages)
     return ResultSnapshot.objects.create(
         round=round_, category=category, stage=plan.stage, content=content, digest=content_digest(content),
         frozen_at=frozen_at, frozen_by=acting_user, supersedes=supersedes, reason=reason, previous=previous,
@@ -223,7 +222,7 @@ def result_freeze(*, round_, category, stage, acting_user):
     permissions.require(permissions.can_manage_round(acting_user, round_))
     with transaction.atomic():
         _lock_edition(round_.edition_id)
-        plan = _plan(round_=round_, category=category, stage=stage, stages=_round_stages(round_, lock=True))
+        plan = _plan(round_=round_, category=category, stage=stage, stages=_round_stages(round_, lock=stage))
         _check_not_frozen(round_=round_, category=category, plan=plan)
         snapshot = _freeze(round_=round_, category=category, plan=plan, acting_user=acting_user)
         audit_record(actor=acting_user, action="result_freeze", obj=snapshot, changes=_freeze_changes(snapshot),
@@ -238,7 +237,7 @@ def result_correct_plan(*, snapshot, stage=None):
     if ResultSnapshot.objects.filter(supersedes=snapshot).exists():
         raise ResultError(_("This result has already been corrected; correct the newest one."))
     return _plan(round_=round_, category=snapshot.category, stage=stage or snapshot.stage,
-                 stages=_round_stages(round_, lock=False))
+                 stages=_round_stages(round_))
 
 
 def result_correct(*, snapshot, stage=None, reason, acting_user):
@@ -253,7 +252,7 @@ def result_correct(*, snapshot, stage=None, reason, acting_user):
         if ResultSnapshot.objects.filter(supersedes=snapshot).exists():
             raise ResultError(_("This result has already been corrected; correct the newest one."))
         plan = _plan(round_=round_, category=snapshot.category, stage=stage or snapshot.stage,
-                     stages=_round_stages(round_, lock=True))
+                     stages=_round_stages(round_, lock=stage or snapshot.stage))
         new = _freeze(round_=round_, category=snapshot.category, plan=plan, acting_user=acting_user,
                       supersedes=snapshot, reason=reason)
         audit_record(actor=acting_user, action="result_correct", obj=new,
