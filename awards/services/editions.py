@@ -131,7 +131,7 @@ class _RulesLoader:
                      summary=summary or str(obj))
 
     def load(self, rules, update):
-        edition = Edition.objects.select_for_update().filter(year=rules["year"]).first()
+        edition = Edition.objects.select_for_update(of=("self",)).filter(year=rules["year"]).first()
         if edition and not update:
             raise EditionRulesError([_("year: edition %(year)s already exists; pass --update to change its rules")
                                      % {"year": rules["year"]}])
@@ -171,7 +171,7 @@ class _RulesLoader:
         return round_
 
     def stages(self, round_, stages, where):
-        existing = {s.kind: s for s in Stage.objects.select_for_update().filter(round=round_)}
+        existing = {s.kind: s for s in Stage.objects.select_for_update(of=("self",)).filter(round=round_).order_by("position")}
         before = {kind: {key: _plain(getattr(s, key)) for key in STAGE_RULES} for kind, s in existing.items()}
         left_out = [s for kind, s in existing.items() if kind not in {item["kind"] for item in stages}]
         for item in stages:
@@ -225,7 +225,7 @@ class _RulesLoader:
 
     def category(self, edition, item):
         fields = {key: item[key] for key in CATEGORY_FIELDS}
-        category = Category.objects.select_for_update().filter(edition=edition, code=item["code"]).first()
+        category = Category.objects.select_for_update(of=("self",)).filter(edition=edition, code=item["code"]).first()
         if category is None:
             category = Category.objects.create(edition=edition, code=item["code"], **fields)
             self.audit("category_create", category, _changes({}, fields, CATEGORY_FIELDS))
