@@ -151,7 +151,7 @@ def sheet_entry_refusal(*, acting_user, stage, nomination, reviewer):
         return "stage", str(STAGE_CLOSED)
     if stage.status != StageStatus.OPEN:
         return "stage", str(STAGE_NOT_OPEN)
-    if permissions.role_of(reviewer) != Role.REVIEWER or reviewer.is_superuser:
+    if permissions.role_of(reviewer) != Role.REVIEWER:
         return "reviewer", SHEET_NOT_A_REVIEWER % {"reviewer": reviewer}
     if not Panel.members.through.objects.filter(panel__round_id=round_.id, user_id=reviewer.id).exists():
         return "reviewer", SHEET_NOT_ON_PANEL % {"reviewer": reviewer}
