@@ -99,6 +99,11 @@ class AccountAdmin(AwardAdmin, DjangoUserAdmin):
         profile = getattr(user, "profile", None)
         return profile.get_role_display() if profile else "—"
 
+    def get_readonly_fields(self, request, obj=None):
+        # Sign-in dates are facts, not settings; superuser status is granted only by a superuser.
+        readonly = ["last_login", "date_joined"]
+        return readonly if request.user.is_superuser else [*readonly, "is_superuser"]
+
     def has_delete_permission(self, request, obj=None):
         return False
 

@@ -173,3 +173,19 @@ def test_admin_adds_a_round_with_its_stages_audited(client, root, lampung):
     assert list(round_.stages.values_list("kind", "status")) == [
         ("screening", "draft"), ("assessment", "draft"), ("interview", "draft")]
     assert AuditEvent.objects.filter(action="round_create", object_id=str(round_.pk), actor=root).exists()
+
+
+def test_a_committee_member_changes_accounts_but_not_superuser_status(client, roles):
+    from django.contrib.auth.models import Permission
+
+    member, reviewer = roles["committee"], roles["reviewer"]
+    member.user_permissions.set(Permission.objects.filter(content_type__app_label="auth", codename__endswith="_user"))
+    client.force_login(member)
+    url = reverse("admin:auth_user_change", args=[reviewer.pk])
+    data = {**admin_form_data(client.get(url)), "first_name": "Rina", "is_superuser": "on"}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    reviewer.refresh_from_db()
+    assert (reviewer.first_name, reviewer.is_superuser) == ("Rina", False)
+    event = AuditEvent.objects.get(action="account_change", object_id=str(reviewer.pk))
+    assert (event.actor, event.changes) == (member, {"first_name": ["", "Rina"]})
