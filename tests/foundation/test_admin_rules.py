@@ -219,3 +219,19 @@ def test_staff_outside_the_national_committee_cannot_change_configuration(client
     profile.refresh_from_db()
     assert (category.awards_count, profile.role) == (3, Role.REVIEWER)
     assert not AuditEvent.objects.filter(actor=member).exists()
+
+
+def test_admin_inline_delete_of_a_category_with_nominations_is_refused_with_a_message(client, committee):
+    client.force_login(committee)
+    category = Category.objects.get(code="pemprov")
+    assert category.nominations.exists()
+    edition = category.edition
+    data = admin_form_data(client.get(_url(edition, "change")))
+    prefix = next(key[:-len("-id")] for key, value in data.items() if key.endswith("-id") and value == str(category.pk))
+    data[f"{prefix}-DELETE"] = "on"
+    audit_count = AuditEvent.objects.count()
+    response = client.post(_url(edition, "change"), data, follow=True)
+    assert response.status_code == 200
+    assert [str(message) for message in response.context["messages"]][0].startswith(str(category))
+    assert Category.objects.filter(pk=category.pk).exists()
+    assert AuditEvent.objects.count() == audit_count
