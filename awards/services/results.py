@@ -136,7 +136,7 @@ def _round_stages(round_, *, lock=None):
     cannot reopen while its ranking is read; the others are not, so reviewers saving in an open stage
     never wait for a freeze (a stage closing meanwhile only leaves the result interim)."""
     if lock is not None:
-        Stage.objects.select_for_update().filter(pk=lock.pk, round=round_).values_list("pk", flat=True).first()
+        list(Stage.objects.select_for_update().filter(pk=lock.pk, round=round_).order_by().values_list("pk", flat=True))
     return list(Stage.objects.filter(round=round_).order_by("position"))
 
 
