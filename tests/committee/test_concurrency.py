@@ -15,7 +15,7 @@ from tests.scoring import factories as f
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="simultaneous writers need PostgreSQL"),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 TRIALS = 5
 
