@@ -18,7 +18,7 @@ def test_closing_warns_about_unsubmitted_assignments(english, award):
     assert response.url == reverse("committee-round", args=[award.provincial.id])
     stage.refresh_from_db()
     assert stage.status == StageStatus.CLOSED
-    event = AuditEvent.objects.get(action="stage_close")
+    event = AuditEvent.objects.get(action="stage_close", object_id=str(stage.id))
     assert (event.actor, event.changes, event.summary) == (
         award.committee, {"status": ["open", "closed"]}, "closed with 15 unsubmitted assignments")
 
