@@ -75,3 +75,25 @@ def english_messages():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def closed(award):
+    """The provincial round's assessment stage (weight 60) closed; the interview stage still a draft."""
+    from awards.services.stages import stage_close
+
+    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
+    award.stages["assessment"].refresh_from_db()
+    return award.stages["assessment"]
+
+
+@pytest.fixture
+def final(award, closed):
+    """The round's last weighted stage (interview, weight 40) opened and closed too: results name winners."""
+    from awards.services.stages import stage_close, stage_open
+
+    interview = award.stages["interview"]
+    stage_open(stage=interview, acting_user=award.committee)
+    stage_close(stage=interview, acting_user=award.committee)
+    interview.refresh_from_db()
+    return interview

@@ -10,16 +10,6 @@ from awards.services.stages import stage_close, stage_open
 from .factories import ranking_group
 
 
-@pytest.fixture
-def closed(award):
-    """Every weighted stage of the round closed: assessment (weight 60), then interview (weight 40)."""
-    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
-    stage_open(stage=award.stages["interview"], acting_user=award.committee)
-    stage_close(stage=award.stages["interview"], acting_user=award.committee)
-    award.stages["interview"].refresh_from_db()
-    return award.stages["interview"]
-
-
 def test_advancement_needs_every_weighted_stage_closed_and_a_provincial_round(award):
     with pytest.raises(AdvancementError, match="Close the stage “Assessment” \\(weight 60, now open\\)"):
         round_advance(round_=award.provincial, category=award.pemkab, acting_user=award.committee)
@@ -34,8 +24,8 @@ def test_advancement_needs_every_weighted_stage_closed_and_a_provincial_round(aw
         round_advance(round_=award.national, category=award.pemkab, acting_user=award.committee)
 
 
-def test_top_k_advance_as_linked_national_nominations_once(award, closed):
-    top = rank_group(award.pemkab, award.provincial, closed).rows[0]
+def test_top_k_advance_as_linked_national_nominations_once(award, final):
+    top = rank_group(award.pemkab, award.provincial, final).rows[0]
     [created] = round_advance(round_=award.provincial, category=award.pemkab, acting_user=award.provincial_committee)
     assert (created.round, created.category, created.advanced_from_id, created.eligibility, created.nominee.code) == (
         award.national, award.pemkab, top.nomination_id, "pending", top.nominee_code)
@@ -44,7 +34,7 @@ def test_top_k_advance_as_linked_national_nominations_once(award, closed):
         round_advance(round_=award.provincial, category=award.pemkab, acting_user=award.committee)
 
 
-def test_a_tie_at_the_boundary_needs_a_recorded_decision(award, closed):
+def test_a_tie_at_the_boundary_needs_a_recorded_decision(award, final):
     category, nominations = ranking_group(award, 3, uniform=True)
     ids = sorted(n.id for n in nominations)
     with pytest.raises(AdvancementError, match="choose exactly 1 of them"):
@@ -63,7 +53,7 @@ def test_a_tie_at_the_boundary_needs_a_recorded_decision(award, closed):
         {"category": [None, "uji"], "tied": [None, ",".join(map(str, ids))], "chosen": [None, str(ids[1])]})
 
 
-def test_advancement_page_shows_the_tie_and_advances(english, award, closed):
+def test_advancement_page_shows_the_tie_and_advances(english, award, final):
     category, nominations = ranking_group(award, 2, uniform=True)
     english.force_login(award.provincial_committee)
     url = reverse("committee-advancement", args=[award.provincial.id, category.id])

@@ -1,46 +1,22 @@
 """Two committee members acting at the same instant (PostgreSQL, one connection each): nominating the same
 nominee, posting the same assignment, assigning a panel in bulk, screening one nomination both ways."""
-import threading
 from functools import partial
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, connections
-from django.utils import translation
+from django.db import connection
 
 from awards.models import Assignment, AuditEvent, Nomination, Panel, Profile, Role
 from awards.services.assignments import AssignmentError, assignment_add, assignments_bulk
 from awards.services.nominations import NominationError, nomination_add, nominations_screen
 from tests.scoring import factories as f
+from tests.threads import at_once
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="simultaneous writers need PostgreSQL"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 TRIALS = 5
-
-
-def at_once(*targets):
-    """Run each target in its own thread and connection, released together; their results or errors."""
-    barrier = threading.Barrier(len(targets))
-    results = [None] * len(targets)
-
-    def run(index, target):
-        try:
-            barrier.wait(10)
-            with translation.override("en"):  # the active language is per thread
-                results[index] = target()
-        except Exception as error:  # noqa: BLE001 - handed back to the test
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, t)) for i, t in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 def member(username, role=Role.COMMITTEE, province=None):

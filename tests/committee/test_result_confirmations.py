@@ -5,22 +5,6 @@ from django.urls import reverse
 
 from awards.models import AuditEvent, ResultSnapshot
 from awards.services.results import result_freeze
-from awards.services.stages import stage_close, stage_open
-
-
-@pytest.fixture
-def closed(award):
-    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
-    award.stages["assessment"].refresh_from_db()
-    return award.stages["assessment"]
-
-
-@pytest.fixture
-def final(award, closed):
-    stage_open(stage=award.stages["interview"], acting_user=award.committee)
-    stage_close(stage=award.stages["interview"], acting_user=award.committee)
-    award.stages["interview"].refresh_from_db()
-    return award.stages["interview"]
 
 
 def freeze_url(award):

@@ -10,25 +10,7 @@ from django.utils import translation
 from awards.models import AuditEvent, ResultSnapshot
 from awards.scoring import explain, rank_group
 from awards.services.results import ResultError, result_correct, result_freeze, result_publish, results_verify
-from awards.services.stages import stage_close, stage_open
 from tests.results_guard import guard_lifted
-
-
-@pytest.fixture
-def closed(award):
-    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
-    award.stages["assessment"].refresh_from_db()
-    return award.stages["assessment"]
-
-
-@pytest.fixture
-def final(award, closed):
-    """The round's last weighted stage (interview, weight 40) opened and closed too: results name winners."""
-    interview = award.stages["interview"]
-    stage_open(stage=interview, acting_user=award.committee)
-    stage_close(stage=interview, acting_user=award.committee)
-    interview.refresh_from_db()
-    return interview
 
 
 @pytest.fixture

@@ -10,21 +10,6 @@ from awards.services.stages import stage_close, stage_open
 from .factories import ranking_group
 
 
-@pytest.fixture
-def closed(award):
-    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
-    award.stages["assessment"].refresh_from_db()
-    return award.stages["assessment"]
-
-
-@pytest.fixture
-def interview_closed(award, closed):
-    stage_open(stage=award.stages["interview"], acting_user=award.committee)
-    stage_close(stage=award.stages["interview"], acting_user=award.committee)
-    award.stages["interview"].refresh_from_db()
-    return award.stages["interview"]
-
-
 def freeze(award, category, stage):
     return result_freeze(round_=award.provincial, category=category, stage=stage, acting_user=award.committee)
 
@@ -62,7 +47,7 @@ def test_the_final_result_follows_an_interim_one_and_names_winners(award, closed
         freeze(award, award.pemkab, award.stages["interview"])
 
 
-def test_a_ranking_before_the_last_weighted_stage_is_interim_even_when_every_stage_is_closed(award, interview_closed):
+def test_a_ranking_before_the_last_weighted_stage_is_interim_even_when_every_stage_is_closed(award, final):
     snapshot = freeze(award, award.pemkab, award.stages["assessment"])
     assert snapshot.interim
 
@@ -90,11 +75,11 @@ def test_snapshot_page_round_page_and_exports_label_an_interim_result(english, a
     assert csv_text.count("Interim (sementara): no winners") == len(json.loads(snapshot.content)["ranking"]["rows"])
 
 
-def test_the_result_pages_show_the_chain_head(english, client, award, interview_closed):
-    first = freeze(award, award.pemkab, interview_closed)
+def test_the_result_pages_show_the_chain_head(english, client, award, final):
+    first = freeze(award, award.pemkab, final)
     result_publish(snapshot=first, acting_user=award.committee)
     other, _nominations = ranking_group(award, 2)
-    second = freeze(award, other, interview_closed)
+    second = freeze(award, other, final)
     english.force_login(award.observer)
     page = english.get(reverse("committee-snapshot", args=[first.id])).content.decode()
     assert f'<dd id="chain-head"><a href="{reverse("committee-snapshot", args=[second.id])}"><code>{second.digest}' in page
@@ -104,15 +89,15 @@ def test_the_result_pages_show_the_chain_head(english, client, award, interview_
     assert reverse("public-result-content", args=[2025, first.id]) in public
 
 
-def test_a_published_result_has_its_exact_json_at_a_public_address(client, award, interview_closed):
-    final = freeze(award, award.pemkab, interview_closed)
-    url = reverse("public-result-content", args=[2025, final.id])
+def test_a_published_result_has_its_exact_json_at_a_public_address(client, award, final):
+    result = freeze(award, award.pemkab, final)
+    url = reverse("public-result-content", args=[2025, result.id])
     assert client.get(url).status_code == 404  # not published yet
-    result_publish(snapshot=final, acting_user=award.committee)
+    result_publish(snapshot=result, acting_user=award.committee)
     response = client.get(url)
     assert (response.status_code, response["Content-Type"], response.content) == (
-        200, "application/json; charset=utf-8", final.content.encode("utf-8"))
-    assert client.get(reverse("public-result-content", args=[2024, final.id])).status_code == 404
+        200, "application/json; charset=utf-8", result.content.encode("utf-8"))
+    assert client.get(reverse("public-result-content", args=[2024, result.id])).status_code == 404
 
 
 def test_an_interim_result_has_no_public_json(client, award, closed):

@@ -1,36 +1,13 @@
 """Two committee members freezing results of one edition at the same instant (PostgreSQL, one connection
 each): the edition's row serialises them, so both land and the second follows the first in the chain.
 Kept apart from the demo edition that the other result tests share within their module."""
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import translation
 
 from awards.models import ResultSnapshot, StageStatus
 from awards.services.results import result_freeze, results_verify
-
-
-def at_once(*targets):
-    """Run each target in its own thread and database connection, released together; results or errors."""
-    barrier = threading.Barrier(len(targets))
-    results = [None] * len(targets)
-
-    def run(index, target):
-        try:
-            barrier.wait(10)
-            results[index] = target()
-        except Exception as error:  # noqa: BLE001 - handed back to the test
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, t)) for i, t in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
+from tests.threads import at_once
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
