@@ -97,3 +97,21 @@ def final(award, closed):
     stage_close(stage=interview, acting_user=award.committee)
     interview.refresh_from_db()
     return interview
+
+
+@pytest.fixture
+def chain(award):
+    """Three results of the edition: an interim one, the final one after it, and a correction of the final."""
+    from awards.services.results import result_correct, result_freeze
+    from awards.services.stages import stage_close, stage_open
+
+    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
+    interim = result_freeze(round_=award.provincial, category=award.pemkab, stage=award.stages["assessment"],
+                            acting_user=award.committee)
+    stage_open(stage=award.stages["interview"], acting_user=award.committee)
+    stage_close(stage=award.stages["interview"], acting_user=award.committee)
+    award.stages["interview"].refresh_from_db()
+    final = result_freeze(round_=award.provincial, category=award.pemkab, stage=award.stages["interview"],
+                          acting_user=award.committee)
+    correction = result_correct(snapshot=final, reason="koreksi", acting_user=award.committee)
+    return interim, final, correction

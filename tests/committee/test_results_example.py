@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from awards.services.results import result_correct, result_freeze, result_publish
-from awards.services.stages import stage_close, stage_open
+from awards.services.results import result_publish
 
 SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "verify_results_chain.py"
 
@@ -19,18 +18,10 @@ def check(*args):
 
 
 @pytest.fixture
-def downloaded(client, award, tmp_path):
+def downloaded(client, award, chain, tmp_path):
     """An interim result, the final one and its published correction; the files as anyone can download them
     (the interim one from the committee's page, the published one from the public address)."""
-    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
-    interim = result_freeze(round_=award.provincial, category=award.pemkab, stage=award.stages["assessment"],
-                            acting_user=award.committee)
-    stage_open(stage=award.stages["interview"], acting_user=award.committee)
-    stage_close(stage=award.stages["interview"], acting_user=award.committee)
-    award.stages["interview"].refresh_from_db()
-    final = result_freeze(round_=award.provincial, category=award.pemkab, stage=award.stages["interview"],
-                          acting_user=award.committee)
-    correction = result_correct(snapshot=final, reason="koreksi", acting_user=award.committee)
+    interim, final, correction = chain
     result_publish(snapshot=correction, acting_user=award.committee)
     files = {}
     public = client.get(reverse("public-result-content", args=[2025, correction.id])).content

@@ -10,24 +10,8 @@ from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
 from awards.models import AuditEvent, ResultSnapshot
-from awards.services.results import canonical_json, result_correct, result_freeze, result_publish, results_verify
-from awards.services.stages import stage_close, stage_open
+from awards.services.results import canonical_json, result_publish, results_verify
 from tests.results_guard import guard_lifted
-
-
-@pytest.fixture
-def chain(award):
-    """Three results of the edition: an interim one, the final one after it, and a correction of the final."""
-    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
-    interim = result_freeze(round_=award.provincial, category=award.pemkab, stage=award.stages["assessment"],
-                            acting_user=award.committee)
-    stage_open(stage=award.stages["interview"], acting_user=award.committee)
-    stage_close(stage=award.stages["interview"], acting_user=award.committee)
-    award.stages["interview"].refresh_from_db()
-    final = result_freeze(round_=award.provincial, category=award.pemkab, stage=award.stages["interview"],
-                          acting_user=award.committee)
-    correction = result_correct(snapshot=final, reason="koreksi", acting_user=award.committee)
-    return interim, final, correction
 
 
 def sql(statement, params=()):
