@@ -19,6 +19,7 @@ from ..models import (
     StageStatus,
 )
 from .audit import audit_record
+from .stages import stage_change_refusal
 
 # Default stage plan (DOMAIN.md, "The process"): screening carries no weight.
 DEFAULT_STAGES = [
@@ -101,6 +102,39 @@ def _audit_changes(changes):
     return {key: [_audit_value(old), _audit_value(new)] for key, (old, new) in changes.items()}
 
 
+def opened_stage_kinds(edition):
+    """{stage kind: [round keys where it is open or closed]} of the edition."""
+    opened = {}
+    for stage in Stage.objects.filter(round__edition=edition).exclude(status=StageStatus.DRAFT).select_related(
+            "round").order_by("round__level", "round__province_id"):
+        opened.setdefault(stage.kind, []).append(stage.round.key)
+    return opened
+
+
+def criterion_scoring_refusal(criterion, *, deleting=False):
+    """Why `criterion` — changed, new, or (`deleting`) removed outside the edition file, as in the admin —
+    may not be saved now, or "". The same rule as the edition file's: once its stage kind has opened in a
+    round of the edition, how it scores is fixed, because the scores already given depend on it."""
+    old = Criterion.objects.filter(pk=criterion.pk).first() if criterion.pk else None
+    opened = opened_stage_kinds(criterion.category.edition_id)
+    kinds = {criterion.stage_kind} | ({old.stage_kind} if old else set())
+    rounds = ", ".join(sorted({key for kind in kinds for key in opened.get(kind, [])}))
+    if not rounds:
+        return ""
+    if deleting:
+        return _("criterion %(code)s is scored at a stage that has opened in round(s) %(rounds)s: it can no longer "
+                 "be removed") % {"code": criterion.code, "rounds": rounds}
+    if old is None:
+        return _("a new criterion cannot be added at the %(stage)s stage, which has opened in round(s) %(rounds)s: "
+                 "it would change the scores already given") % {"stage": criterion.stage_kind, "rounds": rounds}
+    changed = _changes(_criterion_values(old), _criterion_values(criterion), CRITERION_SCORING)
+    if changed:
+        return _("criterion %(code)s is scored at a stage that has opened in round(s) %(rounds)s: how it scores "
+                 "(%(fields)s) can no longer change; its names, guidance and order still can") % {
+                     "code": criterion.code, "rounds": rounds, "fields": ", ".join(changed)}
+    return ""
+
+
 def edition_rules_load(*, rules, update=False, acting_user):
     """Create (or with `update`, update) the edition that `rules` describe — the validated content of an
     edition file (scoring/edition_file.py) — as the national committee. Returns (edition, notes).
@@ -150,7 +184,7 @@ class _RulesLoader:
             self.stages(round_, entry["stages"], f"rounds[{index}]")
         for round_ in Round.objects.filter(edition=edition).exclude(id__in=kept_rounds):
             self.notes.append(_("round %(round)s is not in the file and was kept") % {"round": round_.key})
-        opened = self.opened_stage_kinds(edition)
+        opened = opened_stage_kinds(edition)
         kept_categories = set()
         for index, item in enumerate(rules["categories"]):
             category = self.category(edition, item)
@@ -176,14 +210,13 @@ class _RulesLoader:
         left_out = [s for kind, s in existing.items() if kind not in {item["kind"] for item in stages}]
         for item in stages:
             stage = existing.get(item["kind"])
-            if stage is None or stage.status == StageStatus.DRAFT:
+            if stage is None:
                 continue
             changed = _changes(before[stage.kind], {key: _plain(item[key]) for key in STAGE_RULES}, STAGE_RULES)
-            if changed:
-                self.errors.append(f"{where}: " + _(
-                    "the %(kind)s stage of round %(round)s is already %(status)s: its weight, order and options "
-                    "can no longer change (%(fields)s)") % {"kind": stage.kind, "round": round_.key,
-                                                            "status": stage.status, "fields": ", ".join(changed)})
+            refusal = stage_change_refusal(stage, list(changed))
+            if refusal:
+                self.errors.append(_("%(where)s: the %(kind)s stage of round %(round)s: %(refusal)s") % {
+                    "where": where, "kind": stage.kind, "round": round_.key, "refusal": refusal})
         for stage in left_out:
             if stage.status != StageStatus.DRAFT:
                 self.errors.append(f"{where}: " + _(
@@ -213,15 +246,6 @@ class _RulesLoader:
                 self.audit("stage_update", stage, {"position": [before[stage.kind]["position"], 100 + offset]})
             self.notes.append(_("stage %(kind)s of round %(round)s is not in the file and was kept")
                               % {"kind": stage.kind, "round": round_.key})
-
-    @staticmethod
-    def opened_stage_kinds(edition):
-        """{stage kind: [round keys where it is open or closed]} of the edition."""
-        opened = {}
-        for stage in Stage.objects.filter(round__edition=edition).exclude(status=StageStatus.DRAFT).select_related(
-                "round").order_by("round__level", "round__province_id"):
-            opened.setdefault(stage.kind, []).append(stage.round.key)
-        return opened
 
     def category(self, edition, item):
         fields = {key: item[key] for key in CATEGORY_FIELDS}

@@ -9,7 +9,18 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from .. import permissions
-from ..models import Assignment, AuditEvent, Conflict, Nomination, ResultSnapshot, Score, Stage, StageStatus
+from ..models import (
+    Assignment,
+    AuditEvent,
+    Conflict,
+    Criterion,
+    Nomination,
+    Panel,
+    ResultSnapshot,
+    Score,
+    Stage,
+    StageStatus,
+)
 from .audit import audit_record
 
 # Data with a lifecycle: changed only by the services that own it, never removed along with the
@@ -47,6 +58,19 @@ def validation_text(error):
     return " ".join(error.messages)
 
 
+def rule_refusal(instance, *, deleting=False):
+    """Why the award's rules refuse this change of `instance`, or "": how a criterion scores is fixed once
+    its stage has opened (the edition file's rule), and a panel whose members have work in its round stays."""
+    from .editions import criterion_scoring_refusal
+
+    if isinstance(instance, Criterion):
+        return criterion_scoring_refusal(instance, deleting=deleting)
+    if isinstance(instance, Panel) and deleting and Assignment.objects.filter(
+            stage__round_id=instance.round_id, reviewer__in=instance.members.all()).exists():
+        return _("%(panel)s cannot be deleted: its members have assignments in its round.") % {"panel": instance}
+    return ""
+
+
 def record_save(*, instance, acting_user):
     """Create `instance` or save its changes; audited with every changed field as [old, new].
 
@@ -57,6 +81,9 @@ def record_save(*, instance, acting_user):
     with transaction.atomic():
         before = {} if creating else record_values(model._default_manager.select_for_update().get(pk=instance.pk))
         instance.full_clean()
+        refusal = rule_refusal(instance)
+        if refusal:
+            raise RecordError(refusal)
         after = record_values(instance)
         changes = {name: [_text(before.get(name)), _text(value)] for name, value in after.items()
                    if creating and value not in (None, "") or not creating and before[name] != value}
@@ -137,6 +164,9 @@ def record_delete(*, instance, acting_user):
         blockers = record_blockers([instance])
         if blockers:
             raise RecordError(describe_blockers(instance, blockers))
+        refusal = rule_refusal(instance, deleting=True)
+        if refusal:
+            raise RecordError(refusal)
         changes = {name: [_text(value), None] for name, value in record_values(instance).items()
                    if value not in (None, "")}
         audit_record(actor=acting_user, action=_action(instance, "delete"), obj=instance, changes=changes,

@@ -231,13 +231,24 @@ def result_freeze(*, round_, category, stage, acting_user):
     return snapshot
 
 
+def _check_correction(snapshot, plan):
+    # A final result names winners (perhaps already public); its correction must name them too, or the
+    # published winners would stand uncorrected while the chain's newest result names none.
+    if not snapshot.interim and plan.interim:
+        raise ResultError(_("A correction of a final result is final too: it is frozen at the round's last "
+                            "weighted stage with every weighted stage closed, not as an interim record (%(reason)s).")
+                          % {"reason": plan.interim_reason})
+
+
 def result_correct_plan(*, snapshot, stage=None):
     """What result_correct would store now, for the confirmation page; ResultError if it would be refused."""
     round_ = snapshot.round
     if ResultSnapshot.objects.filter(supersedes=snapshot).exists():
         raise ResultError(_("This result has already been corrected; correct the newest one."))
-    return _plan(round_=round_, category=snapshot.category, stage=stage or snapshot.stage,
+    plan = _plan(round_=round_, category=snapshot.category, stage=stage or snapshot.stage,
                  stages=_round_stages(round_))
+    _check_correction(snapshot, plan)
+    return plan
 
 
 def result_correct(*, snapshot, stage=None, reason, acting_user):
@@ -253,6 +264,7 @@ def result_correct(*, snapshot, stage=None, reason, acting_user):
             raise ResultError(_("This result has already been corrected; correct the newest one."))
         plan = _plan(round_=round_, category=snapshot.category, stage=stage or snapshot.stage,
                      stages=_round_stages(round_, lock=stage or snapshot.stage))
+        _check_correction(snapshot, plan)
         new = _freeze(round_=round_, category=snapshot.category, plan=plan, acting_user=acting_user,
                       supersedes=snapshot, reason=reason)
         audit_record(actor=acting_user, action="result_correct", obj=new,

@@ -76,10 +76,29 @@ def stage_reopen(*, stage, reason, acting_user):
 # What a stage's options are: everything about it but its round, kind, order and status.
 STAGE_OPTIONS = ("weight", "deadline", "calibrate", "aggregation", "disagreement_threshold", "hide_other_scores",
                  "hide_reviewer_names")
+# How a stage's scores are computed. Fixed once the stage opens: reviewers score knowing them, and a
+# change would silently move a ranking that is already live. The deadline and what reviewers see may
+# still change until the stage closes; nothing changes once it is closed.
+STAGE_SCORING = ("position", "weight", "calibrate", "aggregation", "disagreement_threshold")
+
+
+def stage_change_refusal(stage, changed):
+    """Why the stage's fields `changed` may not change now, or "" when they may (the edition file and the
+    stage's own page both ask here)."""
+    if not changed:
+        return ""
+    if stage.status == StageStatus.CLOSED:
+        return _("The stage is closed: its options no longer change.")
+    fixed = [name for name in changed if name in STAGE_SCORING]
+    if stage.status != StageStatus.DRAFT and fixed:
+        return _("The stage has opened: how it scores (%(fields)s) no longer changes; its deadline and what "
+                 "reviewers see still can until it closes.") % {"fields": ", ".join(fixed)}
+    return ""
 
 
 def stage_update_options(*, stage, changes, acting_user):
-    """Change a stage's options ({field: new value}, fields of STAGE_OPTIONS) until it is closed.
+    """Change a stage's options ({field: new value}, fields of STAGE_OPTIONS): how it scores while it is a
+    draft, its deadline and what reviewers see until it is closed.
 
     The status never changes here: it moves only by opening, closing and reopening the stage."""
     permissions.require(permissions.can_manage_round(acting_user, stage.round))
@@ -88,8 +107,6 @@ def stage_update_options(*, stage, changes, acting_user):
                            "reopening it on the round page."))
     with transaction.atomic():
         stage = _locked(stage)
-        if stage.status == StageStatus.CLOSED:
-            raise StageError(_("The stage is closed: its options no longer change."))
         before = {name: getattr(stage, name) for name in changes}
         for name, value in changes.items():
             setattr(stage, name, value)
@@ -98,6 +115,9 @@ def stage_update_options(*, stage, changes, acting_user):
         except ValidationError as error:
             raise StageError(" ".join(error.messages)) from error
         diff = diff_fields(before, stage, list(changes))
+        refusal = stage_change_refusal(stage, list(diff))
+        if refusal:
+            raise StageError(refusal)
         if diff:
             stage.save(update_fields=list(diff))
             audit_record(actor=acting_user, action="stage_options", obj=stage, changes=diff, summary=str(stage))

@@ -4,6 +4,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from awards.models import ResultSnapshot
 from awards.services.results import ResultError, result_correct, result_freeze, result_publish, results_verify
 from awards.services.stages import stage_close, stage_open
 
@@ -103,3 +104,15 @@ def test_a_published_result_has_its_exact_json_at_a_public_address(client, award
 def test_an_interim_result_has_no_public_json(client, award, closed):
     interim = freeze(award, award.pemkab, closed)
     assert client.get(reverse("public-result-content", args=[2025, interim.id])).status_code == 404
+
+
+def test_a_correction_of_a_final_result_cannot_be_an_interim_one(award, final):
+    result = freeze(award, award.pemkab, final)
+    result_publish(snapshot=result, acting_user=award.committee)
+    with pytest.raises(ResultError, match="A correction of a final result is final too: .*before the weighted "
+                                          "stage “Interview”"):
+        result_correct(snapshot=result, stage=award.stages["assessment"], reason="salah tahap",
+                       acting_user=award.committee)
+    assert not ResultSnapshot.objects.filter(supersedes=result).exists()
+    correction = result_correct(snapshot=result, reason="nilai wawancara diperbaiki", acting_user=award.committee)
+    assert (correction.interim, correction.previous) == (False, result)

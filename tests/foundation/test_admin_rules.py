@@ -235,3 +235,55 @@ def test_admin_inline_delete_of_a_category_with_nominations_is_refused_with_a_me
     assert [str(message) for message in response.context["messages"]][0].startswith(str(category))
     assert Category.objects.filter(pk=category.pk).exists()
     assert AuditEvent.objects.count() == audit_count
+
+
+def test_admin_keeps_how_a_criterion_scores_once_its_stage_opened_like_the_edition_file(client, committee):
+    """The demo's assessment stage is open in Lampung: the pemkab assessment criteria no longer change how
+    they score, nor go; the interview criteria (a draft stage everywhere) still may."""
+    client.force_login(committee)
+    client.cookies["django_language"] = "en"
+    criterion = Category.objects.get(code="pemkab").criteria.get(code="komitmen")
+    before, events = record_values(criterion), AuditEvent.objects.count()
+    data = {**admin_form_data(client.get(_url(criterion, "change"))), "weight": "5"}
+    page = client.post(_url(criterion, "change"), data, follow=True).content.decode()
+    assert escape("Criterion komitmen is scored at a stage that has opened in round(s) 18: how it scores (weight) "
+                  "can no longer change; its names, guidance and order still can") in page
+    metric = Category.objects.get(code="pemkab").criteria.get(code="cakupan")  # no scores protect it
+    page = client.post(_url(metric, "delete"), {"post": "yes"}, follow=True).content.decode()
+    assert escape("Criterion cakupan is scored at a stage that has opened in round(s) 18: it can no longer be "
+                  "removed") in page
+    assert Category.objects.get(code="pemkab").criteria.filter(code="cakupan").exists()
+    criterion.refresh_from_db()
+    assert (record_values(criterion), AuditEvent.objects.count()) == (before, events)
+    interview = Category.objects.get(code="pemkab").criteria.get(code="wawancara-komitmen")
+    data = {**admin_form_data(client.get(_url(interview, "change"))), "weight": "60"}
+    assert client.post(_url(interview, "change"), data).status_code == 302
+    interview.refresh_from_db()
+    assert interview.weight == 60
+    assert AuditEvent.objects.get(action="criterion_change", object_id=str(interview.pk)).changes == {
+        "weight": ["50.0000", "60"]}
+
+
+def test_admin_keeps_how_an_open_stage_scores_but_lets_its_deadline_move(client, committee):
+    client.force_login(committee)
+    client.cookies["django_language"] = "en"
+    assessment = _provincial().stages.get(kind=StageKind.ASSESSMENT)
+    assert assessment.status == StageStatus.OPEN
+    data = {**admin_form_data(client.get(_url(assessment, "change"))), "weight": "80", "aggregation": "median"}
+    page = client.post(_url(assessment, "change"), data, follow=True).content.decode()
+    assert escape("The stage has opened: how it scores (weight, aggregation) no longer changes") in page
+    assessment.refresh_from_db()
+    assert (assessment.weight, assessment.aggregation) == (60, "mean")
+    data = {**admin_form_data(client.get(_url(assessment, "change"))), "deadline_1": "17:00:00"}
+    assert client.post(_url(assessment, "change"), data).status_code == 302
+    assert list(AuditEvent.objects.filter(action="stage_options", object_id=str(assessment.pk))
+                .values_list("changes", flat=True)[0]) == ["deadline"]
+
+
+def test_admin_refuses_to_delete_a_panel_whose_members_have_work_in_its_round(client, committee):
+    client.force_login(committee)
+    client.cookies["django_language"] = "en"
+    panel = Panel.objects.get()
+    page = client.post(_url(panel, "delete"), {"post": "yes"}, follow=True).content.decode()
+    assert escape(f"{panel} cannot be deleted: its members have assignments in its round.") in page
+    assert Panel.objects.filter(pk=panel.pk).exists()

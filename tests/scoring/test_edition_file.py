@@ -221,8 +221,8 @@ def test_a_stage_that_has_opened_keeps_its_weight_order_and_options(rules):
     with pytest.raises(EditionFileError) as error:
         load(changed, update=True)
     assert error.value.errors == [
-        "rounds[0]: the assessment stage of round 18 is already open: its weight, order and options can no longer "
-        "change (weight, calibrate)"]
+        "rounds[0]: the assessment stage of round 18: The stage has opened: how it scores (weight, calibrate) no "
+        "longer changes; its deadline and what reviewers see still can until it closes."]
     assert snapshot() == before
     Stage.objects.filter(round__province_id="18", kind="assessment").update(status="draft")
     load(changed, update=True)  # a draft stage still may
