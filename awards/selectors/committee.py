@@ -326,11 +326,15 @@ def round_flags(round_, categories):
 
 def published_summaries(edition):
     """What the public page shows of each published result: [{snapshot, content: {category, round},
-    winners}]. A frozen result never changes, so its summary is cached under its digest and the (large)
-    content is read from the database only for results not summarised yet."""
+    winners, verified}]. A frozen result never changes, so its summary is cached under its digest and the
+    (large) content is read from the database only for results not summarised yet. A content that no
+    longer hashes to its digest (changed in the database behind the application's back) is summarised
+    as unverified, and the page names no winners from it."""
     import json
 
     from django.core.cache import cache
+
+    from ..services.results import content_digest
 
     snapshots = list(published_results(edition).defer("content"))
     keys = {s.id: f"paritrana:result-summary:{s.digest}" for s in snapshots}
@@ -338,10 +342,12 @@ def published_summaries(edition):
     missing = [s.id for s in snapshots if keys[s.id] not in summaries]
     if missing:
         fresh = {}
-        for snapshot_id, text in ResultSnapshot.objects.filter(pk__in=missing).values_list("id", "content"):
+        for snapshot_id, text, digest in ResultSnapshot.objects.filter(pk__in=missing).values_list(
+                "id", "content", "digest"):
             content = json.loads(text)
+            verified = content_digest(text) == digest
             fresh[keys[snapshot_id]] = {"content": {"category": content["category"], "round": content["round"]},
-                                        "winners": winners(content)}
+                                        "winners": winners(content) if verified else [], "verified": verified}
         cache.set_many(fresh, timeout=None)
         summaries.update(fresh)
     return [{"snapshot": s, **summaries[keys[s.id]]} for s in snapshots]

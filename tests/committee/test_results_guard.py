@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.models.deletion import ProtectedError
+from django.urls import reverse
 from django.utils import timezone
 
 from awards.models import AuditEvent, ResultSnapshot
@@ -206,3 +207,17 @@ def test_verify_results_notices_a_result_inserted_out_of_order(chain):
     assert (inserted.id, "out of order") in found
     assert (inserted.id, "inserted") in found  # two results follow the interim one, and no audit row records it
     assert {snapshot_id for snapshot_id, _message in found} == {inserted.id}
+
+
+def test_the_public_page_names_no_winners_from_a_result_changed_behind_the_applications_back(client, award, chain):
+    _interim, _final, correction = chain
+    result_publish(snapshot=correction, acting_user=award.committee)
+    forged = correction.content.replace('"name":"Pemerintah Kota Metro"', '"name":"Pemerintah Kota Palsu"')
+    assert forged != correction.content
+    with guard_lifted(), connection.cursor() as cursor:
+        cursor.execute("UPDATE awards_resultsnapshot SET content = %s WHERE id = %s", [forged, correction.id])
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("public-results")).content.decode()
+    assert "This result no longer matches its digest: it was changed after it was frozen" in page
+    assert "Kota Palsu" not in page and "Kota Metro" not in page
+    assert "How to check a result yourself" in page

@@ -287,3 +287,17 @@ def test_admin_refuses_to_delete_a_panel_whose_members_have_work_in_its_round(cl
     page = client.post(_url(panel, "delete"), {"post": "yes"}, follow=True).content.decode()
     assert escape(f"{panel} cannot be deleted: its members have assignments in its round.") in page
     assert Panel.objects.filter(pk=panel.pk).exists()
+
+
+def test_a_refusal_in_the_admin_is_a_page_in_the_users_language(client, committee):
+    client.force_login(committee)
+    snapshot_add = reverse("admin:awards_resultsnapshot_add")
+    page = client.get(snapshot_add)
+    assert page.status_code == 403
+    text = page.content.decode()
+    assert '<html lang="id">' in text
+    assert "nothing was changed" not in text  # Indonesian by default
+    client.cookies["django_language"] = "en"
+    text = client.get(snapshot_add).content.decode()
+    assert "Your account may not open this page or make this change here; nothing was changed." in text
+    assert "they change in the workspace" in text

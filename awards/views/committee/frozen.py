@@ -2,6 +2,7 @@
 on a POST that carries the confirmation), the result page and its exports, and the public results with
 each published result's exact JSON."""
 import json
+from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -16,6 +17,7 @@ from ...imports.results_pdf import annex_filename, result_annex_pdf
 from ...models import Stage, StageKind
 from ...selectors import committee as selectors
 from ...services import results as results_service
+from ...tables import score_text
 from .results import CommitteeMixin, csv_response, xlsx_response
 
 CONFIRM_TEMPLATE = "awards/committee/result_confirm.html"
@@ -28,14 +30,14 @@ def confirmed(request):
 
 def plan_rows(rows):
     """Ranking rows (live) as the confirmation page lists them."""
-    return [{"rank": row.rank, "name": row.nominee_name, "code": row.nominee_code, "round_score": row.round_score}
-            for row in rows]
+    return [{"rank": row.rank, "name": row.nominee_name, "code": row.nominee_code,
+             "round_score": score_text(row.round_score)} for row in rows]
 
 
 def content_rows(rows):
     """Frozen content rows as the confirmation page lists them."""
-    return [{"rank": row["rank"], "name": row["name"], "code": row["nominee"], "round_score": row["round_score"]}
-            for row in rows]
+    return [{"rank": row["rank"], "name": row["name"], "code": row["nominee"],
+             "round_score": score_text(Decimal(row["round_score"]))} for row in rows]
 
 
 def _stage_of(round_, stage_id):
