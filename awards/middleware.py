@@ -35,7 +35,7 @@ class GuardRefusalMiddleware:
         from django.db import DatabaseError
         from django.shortcuts import render
 
-        from .services.results import is_guard_refusal
+        from .services.result_checks import is_guard_refusal
 
         if isinstance(exception, DatabaseError) and is_guard_refusal(exception):
             return render(request, "awards/guard_refused.html", status=409)

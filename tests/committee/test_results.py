@@ -9,7 +9,8 @@ from django.utils import translation
 
 from awards.models import AuditEvent, ResultSnapshot
 from awards.scoring import explain, rank_group
-from awards.services.results import ResultError, result_correct, result_freeze, result_publish, results_verify
+from awards.services.result_checks import results_verify
+from awards.services.results import ResultError, result_correct, result_freeze, result_publish
 from tests.results_guard import guard_lifted
 
 

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from awards.models import ResultSnapshot
-from awards.services.results import ResultError, result_correct, result_freeze, result_publish, results_verify
+from awards.services.result_checks import results_verify
+from awards.services.results import ResultError, result_correct, result_freeze, result_publish
 from awards.services.stages import stage_close, stage_open
 
 from .factories import ranking_group

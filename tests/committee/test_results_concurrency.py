@@ -6,7 +6,8 @@ from django.db import connection
 from django.utils import translation
 
 from awards.models import ResultSnapshot, StageStatus
-from awards.services.results import result_freeze, results_verify
+from awards.services.result_checks import results_verify
+from awards.services.results import result_freeze
 from tests.threads import at_once
 
 

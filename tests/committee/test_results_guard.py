@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from awards.models import AuditEvent, ResultSnapshot
-from awards.services.results import canonical_json, result_publish, results_verify
+from awards.services.result_checks import results_verify
+from awards.services.results import canonical_json, result_publish
 from tests.results_guard import guard_lifted
 
 

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from ...models import ResultSnapshot
-from ...services.results import results_verify
+from ...services.result_checks import results_verify
 
 
 class Command(BaseCommand):
