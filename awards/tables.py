@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .audit_labels import action_label, object_label
 from .scoring import display_score
 from .selectors.reviews import MY_STATUS_CHOICES
 
@@ -96,7 +97,7 @@ def leaderboard_records(ranking, areas):
 
 class AuditTable(CommitteeTable):
     at = tables.DateTimeColumn(verbose_name=_("When"), format="SHORT_DATETIME_FORMAT")
-    actor = tables.Column(verbose_name=_("Who"), accessor="actor__username", default="—")
+    actor = tables.Column(verbose_name=_("Who"), accessor="actor", default="—", order_by=("actor__username",))
     action = tables.Column(verbose_name=_("Action"))
     object_type = tables.Column(verbose_name=_("Object"))
     object_id = tables.Column(verbose_name=_("Id"))
@@ -105,6 +106,24 @@ class AuditTable(CommitteeTable):
 
     class Meta(CommitteeTable.Meta):
         order_by = ("-at",)
+
+    def render_actor(self, value):
+        return value.get_full_name() or value.get_username()
+
+    def value_actor(self, value):
+        return value.get_username() if value else ""
+
+    def render_action(self, value):
+        return format_html('<span title="{}">{}</span>', value, action_label(value))
+
+    def value_action(self, value):
+        return value
+
+    def render_object_type(self, value):
+        return format_html('<span title="{}">{}</span>', value, object_label(value))
+
+    def value_object_type(self, value):
+        return value
 
     def render_changes(self, value):
         return format_html_join(mark_safe("<br>"), "{}: {} → {}",
