@@ -3,6 +3,7 @@ import codecs
 import csv
 import io
 import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 # A cell a spreadsheet would run as a formula; OWASP also lists tab and carriage return.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Signs a spreadsheet may read as one of those after trimming the cell or folding wide forms: full-width
+# and small forms fold to them under NFKC; the minus sign and dashes do not, so they are named.
+FORMULA_LOOKALIKES = ("\u2212", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2796", "\u2795")
 SNIFF_BYTES = 64 * 1024
 
 
@@ -21,16 +25,31 @@ class UnreadableFile(Exception):
         self.message = message
 
 
+def _runs_as_formula(text):
+    """Whether a spreadsheet could evaluate `text`: it starts with a formula sign or a control character,
+    or does so once leading spaces and line breaks are trimmed and wide or small sign forms folded."""
+    if not text:
+        return False
+    if text.startswith(FORMULA_STARTS) or text[0] in "\n\x0b\x0c":
+        return True
+    rest = text.lstrip()
+    if not rest:
+        return False
+    first = unicodedata.normalize("NFKC", rest[0])
+    return first.startswith(FORMULA_STARTS) or rest[0] in FORMULA_LOOKALIKES
+
+
 def neutralise(text):
-    """Text that a spreadsheet shows as written rather than runs: a leading ' before a formula start."""
-    if text and text.startswith(FORMULA_STARTS):
+    """Text that a spreadsheet shows as written rather than runs: a leading ' before anything that could
+    start a formula (see _runs_as_formula)."""
+    if _runs_as_formula(text):
         return "'" + text
     return text
 
 
 def unneutralise(text):
     """Undo `neutralise`, so that an exported file imports back to the same text."""
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
+    if len(text) > 1 and text[0] == "'" and _runs_as_formula(text[1:]):
         return text[1:]
     return text
 

@@ -2,6 +2,7 @@
 import csv
 import io
 
+import pytest
 from django.urls import reverse
 
 from awards.scoring import explain, rank_group
@@ -56,14 +57,23 @@ def test_explanation_shows_every_criterion_and_reviewer(english, award):
     assert english.get(missing).status_code == 404
 
 
-def test_exports_neutralise_spreadsheet_formulas(english, award):
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\")", " =1+1", "\uff1d1+1", "\n+62", "\u2212 5"])
+def test_exports_neutralise_spreadsheet_formulas(english, award, name):
+    """Whatever a name begins with (a sign, a space or line break before one, a full-width or minus sign),
+    the CSV and XLSX exports write it as text a spreadsheet shows, never runs."""
+    import openpyxl
+
     from awards.models import Nominee
 
-    Nominee.objects.filter(code="18.72").update(name="=HYPERLINK(\"http://x\")")
+    Nominee.objects.filter(code="18.72").update(name=name)
     english.force_login(award.committee)
     url = reverse("committee-leaderboard-export", args=[award.provincial.id, award.pemkab.id, "csv"])
     lines = list(csv.reader(io.StringIO(b"".join(english.get(url).streaming_content).decode("utf-8-sig"))))
-    assert [line[2] for line in lines if line[1] == "18.72"] == ["'=HYPERLINK(\"http://x\")"]
+    assert [line[2] for line in lines if line[1] == "18.72"] == ["'" + name]
+    url = reverse("committee-leaderboard-export", args=[award.provincial.id, award.pemkab.id, "xlsx"])
+    sheet = openpyxl.load_workbook(io.BytesIO(english.get(url).content)).active
+    cells = [row for row in sheet.iter_rows() if row[1].value == "18.72"]
+    assert [(row[2].value, row[2].data_type) for row in cells] == [("'" + name, "s")]
 
 
 def test_leaderboard_reads_the_region_of_the_shown_page(english, award):

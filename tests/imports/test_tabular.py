@@ -15,6 +15,10 @@ def test_detect_delimiter():
 @pytest.mark.parametrize("text, shown", [
     ("=SUM(A1)", "'=SUM(A1)"), ("+62 812", "'+62 812"), ("-5", "'-5"), ("@cmd", "'@cmd"), ("\tx", "'\tx"),
     ("PT Maju", "PT Maju"), ("", ""), ("'quoted", "'quoted"),
+    # Look-alikes: a leading space or line break, full-width and small signs, the minus sign and dashes.
+    (" =1+1", "' =1+1"), ("\n=1+1", "'\n=1+1"), ("\r\n@x", "'\r\n@x"), ("\u3000=1", "'\u3000=1"),
+    ("\uff1d1+1", "'\uff1d1+1"), ("\ufe661", "'\ufe661"), ("\uff0b62", "'\uff0b62"), ("\uff20cmd", "'\uff20cmd"),
+    ("\u22125", "'\u22125"), ("\u2013 5", "'\u2013 5"), ("  PT Maju", "  PT Maju"), ("   ", "   "),
 ])
 def test_neutralise_and_back(text, shown):
     assert neutralise(text) == shown
