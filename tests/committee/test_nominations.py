@@ -175,3 +175,16 @@ def test_the_database_refuses_a_second_nomination_of_a_nominee_in_a_category(awa
     metro = Nomination.objects.get(round=award.provincial, category=award.pemkab, nominee__code="18.72")
     Nomination.objects.create(round=award.national, category=award.pemkab, nominee=metro.nominee, advanced_from=metro)
     assert Nomination.objects.filter(category=award.pemkab, nominee=metro.nominee).count() == 2
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/panitia/", "//evil.example/", "javascript:alert(1)"])
+def test_screening_goes_back_only_to_a_page_of_this_site(english, award, target):
+    english.force_login(award.committee)
+    n = award.national
+    response = english.post(reverse("committee-nomination-screen", args=[n.id]),
+                            {"nomination": [], "eligibility": "eligible", "next": target})
+    assert response.url == reverse("committee-nominations", args=[n.id])
+    here = reverse("committee-nominations", args=[n.id]) + "?eligibility=eligible"
+    response = english.post(reverse("committee-nomination-screen", args=[n.id]),
+                            {"nomination": [], "eligibility": "eligible", "next": here})
+    assert response.url == here

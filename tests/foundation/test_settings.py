@@ -7,10 +7,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_production_check(extra_env):
+STRONG_KEY = "k7Hq2vX9pL4mN8rT1wZ6yB3cF5gJ0sD2aE7uI9oP4lK8-Zq1xW5vB8nM3cR6tY0uA"
+
+
+def run_production_check(extra_env, command=("check", "--deploy")):
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(DJANGO_SETTINGS_MODULE="paritrana.settings.production", **extra_env)
-    return subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -20,9 +23,25 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
-def test_production_starts_with_secret_key():
-    result = run_production_check({"SECRET_KEY": "k7Hq2vX9pL4mN8rT1wZ6yB3cF5gJ0sD2aE7uI9oP4lK8", "ALLOWED_HOSTS": "paritrana.example"})
+def test_production_passes_its_own_deployment_check_with_a_proper_key():
+    result = run_production_check({"SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "paritrana.example"})
     assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert result.stderr == ""
+
+
+def test_production_refuses_a_weak_secret_key():
+    for key in ("k7Hq2vX9pL4mN8rT1wZ6yB3cF5gJ0sD2aE7uI9oP4lK8", "a" * 60, "django-insecure-" + STRONG_KEY):
+        result = run_production_check({"SECRET_KEY": key, "ALLOWED_HOSTS": "paritrana.example"})
+        assert result.returncode != 0
+        assert "SECRET_KEY is too weak" in result.stderr
+
+
+def test_seed_demo_refuses_production_settings():
+    result = run_production_check({"SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "paritrana.example",
+                                   "DJANGO_LANGUAGE": "en"}, command=("seed_demo",))
+    assert result.returncode != 0
+    assert "runs only under the development settings" in result.stderr or "pengaturan pengembangan" in result.stderr
 
 
 def test_database_url_selects_postgresql(monkeypatch):

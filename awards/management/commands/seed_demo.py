@@ -1,5 +1,6 @@
 """Load the demo edition (assessment year 2025, Lampung) and the demo accounts."""
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from ...services.demo import DEMO_PASSWORD, DEMO_USERS, demo_seed
@@ -9,6 +10,9 @@ class Command(BaseCommand):
     help = "Create or refresh the demo edition for Lampung and the demo accounts (safe to run again)."
 
     def handle(self, *args, **options):
+        if not getattr(settings, "DEMO_ALLOWED", False):
+            raise CommandError(_("The demo creates accounts with a published password: it runs only under the "
+                                 "development settings, never in production."))
         edition = demo_seed()
         self.stdout.write(_("Demo edition ready: %(name)s.") % {"name": edition.name})
         self.stdout.write(_("Demo accounts (password: %(password)s):") % {"password": DEMO_PASSWORD})

@@ -4,6 +4,7 @@ import tempfile
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django_filters.views import FilterView
@@ -50,7 +51,12 @@ class NominationsView(CommitteeMixin, SingleTableMixin, FilterView):
 
 
 def back_to_list(request, round_id):
-    return redirect(request.POST.get("next") or reverse("committee-nominations", args=[round_id]))
+    """Back to the list the form was sent from (its filters kept), but only ever to a page of this site."""
+    wanted = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        wanted = reverse("committee-nominations", args=[round_id])
+    return redirect(wanted)
 
 
 class NominationAddView(CommitteeMixin, View):
