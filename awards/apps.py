@@ -7,3 +7,6 @@ class AwardsConfig(AppConfig):
     name = "awards"
     verbose_name = _("Paritrana Award")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the sign-in audit receivers

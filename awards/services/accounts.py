@@ -117,3 +117,15 @@ def profile_set(*, user, role, province, acting_user):
         audit_record(actor=acting_user, action="profile_set", obj=profile, changes=changes,
                      summary=_("%(user)s: %(role)s") % {"user": user.get_username(), "role": profile.get_role_display()})
     return profile
+
+
+def account_own_password_set(*, user, password, by_reset_link=False):
+    """The account holder sets their own password: from the password page (knowing the old one) or through
+    an emailed reset link; the audit row says only that it changed, and how."""
+    with transaction.atomic():
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(actor=user, action="account_password_reset" if by_reset_link else "account_password",
+                     obj=user, changes={"password": ["(not recorded)", "changed"]}, summary=user.get_username())
+    return user

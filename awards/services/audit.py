@@ -12,7 +12,8 @@ def audit_record(*, actor, action, obj, changes=None, summary=""):
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        # No primary key: a sign-in failure for a name no account has (services/signins.py).
+        object_id="" if obj.pk is None else str(obj.pk),
         summary=str(summary)[:300],
         changes=changes or {},
     )

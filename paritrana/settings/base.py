@@ -1,5 +1,6 @@
 """Settings shared by every environment. Secrets and hosts are decided in development/production."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -17,6 +18,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "django_filters",
+    "axes",
     "awards",
 ]
 
@@ -31,6 +33,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused for too many failures into the page saying when to try again.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "paritrana.urls"
@@ -101,6 +105,27 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 LOGIN_URL = "login"
+# Sign-in that resists guessing (README "Sign-in and accounts"). The first backend refuses a locked-out
+# username+address before any password is checked; the second checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Locked per username AND address, so that guessing at every account name from one address cannot lock
+# the committee out; one address guessing at many names is stopped by the higher per-address limit.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = 5
+SIGN_IN_ADDRESS_FAILURE_LIMIT = 30
+AXES_HANDLER = "awards.signins.SignInAttemptHandler"
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# A try while locked does not extend the lock: the time the page names holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "awards.views.accounts.locked_out"
+AXES_CLIENT_IP_CALLABLE = "awards.signins.client_address"
+# How many proxies in front append to X-Forwarded-For (production: the TLS proxy); 0 = REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = 0
+# A password-reset link works once (it is bound to the password it replaces) and for this long.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -12,3 +12,7 @@ STORAGES = {
 }
 # seed_demo creates accounts with the published demo password: only here.
 DEMO_ALLOWED = True
+# Email (password resets) lands as files in outbox/, one per message, to be read there.
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = BASE_DIR / "outbox"  # noqa: F405
+DEFAULT_FROM_EMAIL = "Paritrana <paritrana@localhost>"
