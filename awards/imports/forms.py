@@ -3,10 +3,23 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import NomineeKind, Region
+from .limits import size_refusal
+
+
+class UploadField(forms.FileField):
+    """A file refused when over the upload limit, by the size the upload handler counted, before any of
+    it is parsed (the upload itself is in a temporary file above 2.5 MB, never in memory)."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            message = size_refusal(value.size)
+            if message is not None:
+                raise forms.ValidationError(message, code="too_big")
 
 
 class MetricsUploadForm(forms.Form):
-    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    file = UploadField(label=_("File (CSV or XLSX)"))
     year = forms.IntegerField(label=_("Assessment year"), min_value=2000, max_value=2100)
     indonesian_numbers = forms.BooleanField(
         label=_("Numbers are written the Indonesian way (1.234.567 and 24,5)"), required=False)
@@ -32,7 +45,7 @@ class MetricsExportForm(forms.Form):
 
 
 class NominationsUploadForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label=_("File (CSV or XLSX)"),
         help_text=_("Columns category, round and nominee: a category code, national or a province code, and the "
                     "nominee's region code or employer number (NPP). One row per nomination."))

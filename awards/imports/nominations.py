@@ -22,6 +22,7 @@ from .tabular import Problem, ProblemCount, UnreadableFile, open_table, unneutra
 COLUMNS = ("category", "round", "nominee")
 PROBLEMS_KEPT = 1000
 LOOKUP_CHUNK = 500  # codes per IN (...) lookup, well under SQLite's variable limit
+MAX_ROWS = 20_000  # the file is held in memory whole; a nominations file has hundreds of rows
 
 
 @dataclass
@@ -116,6 +117,10 @@ class _Import:
             for number, cells in table.rows:
                 values = {name: cell_text(cells[i]) if i < len(cells) else "" for name, i in index.items()}
                 if any(values.values()):
+                    if len(rows) == MAX_ROWS:
+                        self.problem(1, "", _("The file has more than %(limit)s nomination rows; split it into "
+                                              "smaller files and import each.") % {"limit": MAX_ROWS})
+                        return []
                     rows.append(Row(number=number, **values))
         self.result.rows = len(rows)
         if not rows:

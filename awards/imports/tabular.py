@@ -5,9 +5,13 @@ import io
 import os
 import unicodedata
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
+
+from . import limits
+from .limits import UnreadableFile
 
 # A cell a spreadsheet would run as a formula; OWASP also lists tab and carriage return.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -15,14 +19,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # and small forms fold to them under NFKC; the minus sign and dashes do not, so they are named.
 FORMULA_LOOKALIKES = ("\u2212", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2796", "\u2795")
 SNIFF_BYTES = 64 * 1024
-
-
-class UnreadableFile(Exception):
-    """The file is neither a CSV (UTF-8) nor an XLSX workbook; `message` says what to do."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+# A metrics row is well under 1 kB; a longer line or cell is not a table. The cell limit is csv's own default,
+# stated so that it does not depend on what else in the process changed it.
+LINE_MAX = 1024 * 1024
+FIELD_MAX = 128 * 1024
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+OLD_EXCEL = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _runs_as_formula(text):
@@ -76,10 +78,21 @@ def is_xlsx(path):
 
 
 def open_table(path):
-    """Open a CSV or XLSX file by its content (not its name) and return a `Table`."""
+    """Open a CSV or XLSX file by its content (not its name) and return a `Table`; UnreadableFile when it is
+    neither, is damaged, or is over a limit (limits.py: checked before the content is parsed)."""
     path = Path(path)
-    if is_xlsx(path):
+    size = path.stat().st_size
+    limits.check_size(size)
+    if size == 0:
+        raise UnreadableFile(_("The file is empty; upload a CSV or XLSX file with a header row and data rows."))
+    with open(path, "rb") as handle:
+        magic = handle.read(8)
+    if magic.startswith(b"PK\x03\x04"):
+        limits.check_xlsx(path)
         return _open_xlsx(path)
+    if magic.startswith(OLD_EXCEL):
+        raise UnreadableFile(_("The file is an old Excel workbook (.xls); save it as XLSX or CSV UTF-8 and upload "
+                               "it again."))
     return _open_csv(path)
 
 
@@ -105,43 +118,67 @@ def count_lines(path):
     return lines
 
 
+def not_utf8():
+    return UnreadableFile(_("The CSV file is not UTF-8 text; save it as \"CSV UTF-8\" and upload it again."))
+
+
+def _lines(handle):
+    """The file's lines, refusing one longer than LINE_MAX characters before it is held in memory whole."""
+    for line in iter(partial(handle.readline, LINE_MAX), ""):
+        if len(line) == LINE_MAX and line[-1] not in "\r\n":
+            raise UnreadableFile(_(
+                "A line of the CSV file is longer than %(limit)s characters; it is not a table of rows. Check "
+                "that it was saved as CSV with one row per line.") % {"limit": LINE_MAX})
+        yield line
+
+
+def _csv_error(reader, error):
+    return UnreadableFile(_("The CSV file is malformed near line %(line)s (%(error)s); correct it there or save "
+                            "it again as CSV UTF-8 from a spreadsheet program.")
+                          % {"line": reader.line_num, "error": error})
+
+
 def _open_csv(path):
     with open(path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
+    if head.startswith(UTF16_BOMS):
+        raise UnreadableFile(_("The CSV file is UTF-16 text; save it as \"CSV UTF-8\" and upload it again."))
     if b"\x00" in head:
-        raise UnreadableFile(_("The file is neither a CSV file nor an XLSX workbook."))
+        raise UnreadableFile(_("The file is neither a CSV file nor an XLSX workbook; upload a CSV (UTF-8) or "
+                               "XLSX file."))
     try:
         # An incremental decoder accepts a multi-byte character cut at the end of the sample.
         sample = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
     except UnicodeDecodeError as error:
-        raise UnreadableFile(
-            _("The CSV file is not UTF-8 text; save it as \"CSV UTF-8\" and upload it again.")
-        ) from error
+        raise not_utf8() from error
+    # The lines were counted for the progress bar anyway; the same count refuses a file over the row limit.
+    total = max(count_lines(path) - 1, 0)
+    limits.check_rows(total)
+    csv.field_size_limit(FIELD_MAX)
     delimiter = detect_delimiter(sample)
     handle = open(path, encoding="utf-8-sig", newline="")
-    reader = csv.reader(handle, delimiter=delimiter)
+    reader = csv.reader(_lines(handle), delimiter=delimiter)
     try:
         header = next(reader, [])
     except UnicodeDecodeError as error:
         handle.close()
-        raise UnreadableFile(
-            _("The CSV file is not UTF-8 text; save it as \"CSV UTF-8\" and upload it again.")
-        ) from error
+        raise not_utf8() from error
+    except csv.Error as error:
+        handle.close()
+        raise _csv_error(reader, error) from error
+    except UnreadableFile:
+        handle.close()
+        raise
 
     def rows():
         try:
             yield from enumerate(reader, start=2)
         except UnicodeDecodeError as error:
-            raise UnreadableFile(
-                _("The CSV file is not UTF-8 text; save it as \"CSV UTF-8\" and upload it again.")
-            ) from error
+            raise not_utf8() from error
         except csv.Error as error:
-            raise UnreadableFile(
-                _("The CSV file is malformed near line %(line)s: %(error)s")
-                % {"line": reader.line_num, "error": error}
-            ) from error
+            raise _csv_error(reader, error) from error
 
-    return Table(header=header, rows=rows(), total_rows=max(count_lines(path) - 1, 0), close=handle.close)
+    return Table(header=header, rows=rows(), total_rows=total, close=handle.close)
 
 
 def _open_xlsx(path):
@@ -152,20 +189,40 @@ def _open_xlsx(path):
         workbook = load_workbook(handle, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged archive
         handle.close()
-        raise UnreadableFile(_("The XLSX workbook cannot be read: %(error)s") % {"error": error}) from error
-    sheet = workbook.worksheets[0]
-    total = max(sheet.max_row - 1, 0) if sheet.max_row else None
-    sheet.reset_dimensions()  # read every row, not only those a (possibly wrong) dimension tag names
-    iterator = sheet.iter_rows(values_only=True)
-    header = ["" if cell is None else str(cell) for cell in next(iterator, ())]
-
-    def rows():
-        for number, cells in enumerate(iterator, start=2):
-            yield number, list(cells)
+        raise UnreadableFile(_("The XLSX workbook cannot be read (%(error)s); save it again as XLSX or CSV UTF-8 "
+                               "and upload it again.") % {"error": error}) from error
 
     def close():
         workbook.close()
         handle.close()
+
+    if not workbook.worksheets:
+        close()
+        raise limits.no_worksheet()
+    sheet = workbook.worksheets[0]
+    total = max(sheet.max_row - 1, 0) if sheet.max_row else None
+    sheet.reset_dimensions()  # read every row, not only those a (possibly wrong) dimension tag names
+    iterator = sheet.iter_rows(values_only=True)
+    try:
+        header = ["" if cell is None else str(cell) for cell in next(iterator, ())]
+    except Exception as error:  # a damaged sheet fails only when read
+        close()
+        raise UnreadableFile(_("The XLSX workbook cannot be read (%(error)s); save it again as XLSX or CSV UTF-8 "
+                               "and upload it again.") % {"error": error}) from error
+    last_row = limits.max_rows() + 1
+
+    def rows():
+        # The dimension was checked before parsing, but it may understate the rows: they are counted too.
+        try:
+            for number, cells in enumerate(iterator, start=2):
+                if number > last_row:
+                    limits.check_rows(number - 1)
+                yield number, list(cells)
+        except UnreadableFile:
+            raise
+        except Exception as error:  # a damaged sheet fails only when read
+            raise UnreadableFile(_("The XLSX workbook cannot be read (%(error)s); save it again as XLSX or CSV "
+                                   "UTF-8 and upload it again.") % {"error": error}) from error
 
     return Table(header=header, rows=rows(), total_rows=total, close=close)
 

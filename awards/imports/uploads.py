@@ -1,4 +1,5 @@
-"""Uploaded metrics files kept on disk between the preview and the confirmation (any worker may serve either)."""
+"""Uploaded metrics files kept on disk between the preview and the confirmation (any worker may serve either);
+a refused file is removed at once, an unconfirmed one by `purge_uploads` after the retention period."""
 import json
 import re
 import secrets
@@ -10,7 +11,6 @@ from pathlib import Path
 from django.conf import settings
 
 UPLOAD_DIR = "metric-imports"
-KEEP_SECONDS = 24 * 3600
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -38,7 +38,6 @@ def uploads_root():
 
 def upload_store(*, uploaded_file, year, indonesian_numbers, user):
     """Save an uploaded file with what the preview was asked for; return it with its new token."""
-    upload_sweep()
     token = secrets.token_hex(16)
     folder = uploads_root() / token
     folder.mkdir(parents=True)
@@ -69,12 +68,20 @@ def upload_delete(upload):
     shutil.rmtree(upload.folder, ignore_errors=True)
 
 
-def upload_sweep(now=None):
-    """Remove uploads older than a day (abandoned previews)."""
+def upload_discard_file(upload):
+    """Remove a refused upload's file at once; its problems list stays (for download) until the purge."""
+    upload.path.unlink(missing_ok=True)
+
+
+def upload_purge(*, now=None):
+    """Remove the uploads older than the retention period (previews never confirmed); return their tokens."""
     root = uploads_root()
     if not root.is_dir():
-        return
-    limit = (now or time.time()) - KEEP_SECONDS
-    for folder in root.iterdir():
+        return []
+    limit = (now or time.time()) - settings.PARITRANA_UPLOAD_RETENTION_HOURS * 3600
+    removed = []
+    for folder in sorted(root.iterdir()):
         if folder.is_dir() and folder.stat().st_mtime < limit:
             shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return removed

@@ -17,7 +17,7 @@ from ..imports.metrics_export import (
     export_xlsx_tempfile,
 )
 from ..imports.metrics_import import metrics_import
-from ..imports.uploads import upload_delete, upload_get, upload_store
+from ..imports.uploads import upload_delete, upload_discard_file, upload_get, upload_store
 from ..models import Edition, Role
 
 SESSION_KEY = "metric_import_tokens"
@@ -67,6 +67,8 @@ class MetricsImportPreviewView(LoginRequiredMixin, View):
         if result.ok:
             tokens = request.session.get(SESSION_KEY, [])[-9:]
             request.session[SESSION_KEY] = tokens + [upload.token]
+        else:  # a refused file cannot be confirmed: it goes now, its list of problems with the purge
+            upload_discard_file(upload)
         return render(request, "awards/metrics/preview.html", {"upload": upload, "result": result})
 
 

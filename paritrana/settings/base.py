@@ -132,3 +132,18 @@ LOGOUT_REDIRECT_URL = "login"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+
+# Uploads (docs/metrics-format.md, "Limits"). A file over 2.5 MB streams to a temporary file, never into
+# memory, and the forms refuse one over PARITRANA_UPLOAD_MAX_BYTES before anything parses it. The default
+# fits the national metrics file (725,000 employers x 10 metrics: about 65 MB as CSV).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+PARITRANA_UPLOAD_MAX_BYTES = int(os.environ.get("PARITRANA_UPLOAD_MAX_BYTES", 200 * 1024 * 1024))
+# Data rows per file (the national file has 725,000), and what an XLSX may expand to: the national file's
+# sheet is about 450 MB of XML, its text cells (shared strings) some 30 MB.
+PARITRANA_IMPORT_MAX_ROWS = int(os.environ.get("PARITRANA_IMPORT_MAX_ROWS", 1_000_000))
+PARITRANA_XLSX_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("PARITRANA_XLSX_MAX_UNCOMPRESSED_BYTES", 1024 ** 3))
+PARITRANA_XLSX_MAX_SHARED_STRINGS_BYTES = int(
+    os.environ.get("PARITRANA_XLSX_MAX_SHARED_STRINGS_BYTES", 100 * 1024 * 1024))
+# An upload previewed but not confirmed is kept this long, then `purge_uploads` (a scheduled job) removes it.
+PARITRANA_UPLOAD_RETENTION_HOURS = int(os.environ.get("PARITRANA_UPLOAD_RETENTION_HOURS", 24))

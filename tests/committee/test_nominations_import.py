@@ -125,7 +125,7 @@ def test_a_file_without_the_columns_or_rows_is_refused(award, tmp_path):
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"\x00\x01\x02")
     assert nominations_import(path=binary, edition=award.edition, acting_user=award.committee).problems == [
-        Problem(1, "", "The file is neither a CSV file nor an XLSX workbook.")]
+        Problem(1, "", "The file is neither a CSV file nor an XLSX workbook; upload a CSV (UTF-8) or XLSX file.")]
 
 
 def test_dry_run_checks_and_writes_nothing(award, capsys):

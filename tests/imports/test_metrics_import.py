@@ -337,7 +337,7 @@ def test_unreadable_file_is_one_problem(regions, tmp_path):
     path = tmp_path / "x.csv"
     path.write_bytes(b"\x00\x01binary")
     result = run(path)
-    assert result.problems == [Problem(1, "", "The file is neither a CSV file nor an XLSX workbook.")]
+    assert result.problems == [Problem(1, "", "The file is neither a CSV file nor an XLSX workbook; upload a CSV (UTF-8) or XLSX file.")]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a second connection: PostgreSQL")
