@@ -29,13 +29,28 @@ def browser():
         browser.close()
 
 
+# Reports every Content-Security-Policy violation of every document the browser opens to the test.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (event) => window.reportCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline"} at ${event.sourceFile || location.href}:${event.lineNumber}`));"""
+
+
 @pytest.fixture
-def page(browser, live_server):
+def csp_violations():
+    """What the Content-Security-Policy refused while a browser test ran; the page fixture fails on any."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
     context = browser.new_context(base_url=live_server.url, locale="id-ID")
+    context.expose_function("reportCspViolation", lambda report: csp_violations.append(report))
+    context.add_init_script(CSP_LISTENER)
     page = context.new_page()
+    page.on("console", lambda message: "Content Security Policy" in message.text and csp_violations.append(message.text))
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert csp_violations == [], "the Content-Security-Policy refused part of a page"
 
 
 @pytest.fixture
