@@ -1,5 +1,5 @@
-"""Middleware: the interface language (Indonesian first, unless the user chose), and the database's refusal to
-change a frozen result or an audit row told as a message."""
+"""Middleware: the interface language (Indonesian first, unless the user chose), the second factor for those who
+must use one, and the database's refusal to change a frozen result or an audit row told as a message."""
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -40,3 +40,46 @@ class GuardRefusalMiddleware:
         if isinstance(exception, DatabaseError) and is_guard_refusal(exception):
             return render(request, "awards/guard_refused.html", status=409)
         return None
+
+
+class SecondFactorMiddleware:
+    """Who must sign in with an authenticator app (services/second_factor.py `second_factor_required`), and
+    anyone who has enrolled one, reaches only the pages below until this session has verified a code: they
+    are sent to enrol when they have no app yet, to the code page otherwise. This keeps every committee
+    page, admin page and result action behind the second factor, whichever door was used to sign in.
+
+    settings.PARITRANA_REQUIRE_SECOND_FACTOR (True outside the test suite) turns the second factor on."""
+
+    # Reachable whatever the session: signing in and out, the language, the public results.
+    ALWAYS_ALLOWED = {"login", "login-code", "logout", "set_language",
+                      "public-results", "public-results-year", "public-result-content"}
+    # Reachable to enrol, until an app is enrolled (replacing one then needs a verified session).
+    ENROL_ALLOWED = {"second-factor", "second-factor-enrol", "second-factor-recovery-codes"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not settings.PARITRANA_REQUIRE_SECOND_FACTOR:
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.is_verified():
+            return None
+        name = request.resolver_match.view_name if request.resolver_match else None
+        if name in self.ALWAYS_ALLOWED or request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/")):
+            return None
+        from urllib.parse import urlencode
+
+        from django.shortcuts import redirect
+        from django.urls import reverse
+
+        from .services.second_factor import second_factor_enrolled, second_factor_required
+
+        enrolled = second_factor_enrolled(user)
+        if not enrolled and (name in self.ENROL_ALLOWED or not second_factor_required(user)):
+            return None
+        target = reverse("login-code" if enrolled else "second-factor-enrol")
+        return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

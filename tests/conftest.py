@@ -80,3 +80,13 @@ def fast_password_hashing():
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def second_factor_off():
+    """The test client's force_login verifies no authenticator app, and tests all over the suite sign in with
+    it: the suite runs with the second factor off. Its own tests (tests/foundation/test_second_factor.py) and
+    the browser tests turn it on with the `settings` fixture."""
+    from django.conf import settings
+
+    settings.PARITRANA_REQUIRE_SECOND_FACTOR = False

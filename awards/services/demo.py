@@ -7,6 +7,7 @@ edition's. The data itself (figures, nominees, criteria) is in demo_data.py.
 """
 import csv
 import tempfile
+from base64 import b32decode
 from datetime import timedelta
 from decimal import Decimal
 
@@ -40,6 +41,8 @@ from .demo_data import (
     DEMO_BUSINESSES,
     DEMO_JUDGED,
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    DEMO_TOTP_USERS,
     DEMO_USERS,
     DEMO_VILLAGES,
     JUDGED_INTERVIEW,
@@ -55,11 +58,18 @@ from .nominations import nomination_add, nominations_screen
 from .records import record_relations_set, record_save
 from .regions import regions_load
 from .reviews import assignment_save_scores
+from .second_factor import second_factor_demo_ensure
 from .stages import stage_close, stage_open, stage_update_options
 
-__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "PROVINCE", "YEAR", "demo_seed", "regency_metrics"]
+__all__ = ["DEMO_PASSWORD", "DEMO_TOTP_SECRET", "DEMO_TOTP_USERS", "DEMO_USERS", "PROVINCE", "YEAR", "demo_seed",
+           "demo_totp_key", "regency_metrics"]
 
 COMMITTEE_GROUP = "Panitia Pusat"
+
+
+def demo_totp_key():
+    """The published demo secret as django-otp stores a key (hex)."""
+    return b32decode(DEMO_TOTP_SECRET).hex()
 
 
 def _committee_member():
@@ -82,7 +92,8 @@ def _committee_member():
 
 
 def _users(committee):
-    """The demo accounts, their roles and provinces; the committee's admin permissions through its group."""
+    """The demo accounts, their roles and provinces; the committee's admin permissions through its group; the
+    committee accounts' authenticator app with the published secret."""
     User = get_user_model()
     group = Group.objects.filter(name=COMMITTEE_GROUP).first()
     if group is None:
@@ -106,6 +117,8 @@ def _users(committee):
         if role == Role.COMMITTEE and not user.groups.filter(pk=group.pk).exists():
             account_relations_set(user=user, field="groups", values=[*user.groups.all(), group],
                                   acting_user=committee)
+        if username in DEMO_TOTP_USERS:
+            second_factor_demo_ensure(user=user, key=demo_totp_key(), acting_user=committee)
         users[username] = user
     return users
 

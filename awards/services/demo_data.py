@@ -15,6 +15,10 @@ from ..models import NomineeKind, Role
 PROVINCE = "18"
 YEAR = 2025
 DEMO_PASSWORD = "paritrana-demo"
+# The committee accounts' authenticator app, published like the password so anyone trying the demo can
+# add it to an app (or print the current code with `manage.py demo_code USERNAME`). Base32, as apps take it.
+DEMO_TOTP_SECRET = "PARITRANAAWARDDEMOPANITIALAMPUNG"
+DEMO_TOTP_USERS = ("panitia", "panitia_lampung")
 
 # Report figures for Lampung.
 WORKERS_TOTAL = 2_800_000

@@ -20,6 +20,9 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "awards",
 ]
 
@@ -33,6 +36,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "awards.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a sign-in refused for too many failures into the page saying when to try again.
@@ -128,6 +133,11 @@ AXES_CLIENT_IP_CALLABLE = "awards.signins.client_address"
 TRUSTED_PROXY_COUNT = 0
 # A password-reset link works once (it is bound to the password it replaces) and for this long.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+# Committee and provincial committee members (and staff) sign in with an authenticator app as well as
+# their password (awards/middleware.py SecondFactorMiddleware); the test suite turns this off by default
+# because the test client's force_login verifies no device (tests/conftest.py).
+PARITRANA_REQUIRE_SECOND_FACTOR = True
+OTP_TOTP_ISSUER = "Paritrana"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from ...services.demo import DEMO_PASSWORD, DEMO_USERS, demo_seed
+from ...services.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_TOTP_USERS, DEMO_USERS, demo_seed
 
 
 class Command(BaseCommand):
@@ -18,3 +18,6 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo accounts (password: %(password)s):") % {"password": DEMO_PASSWORD})
         for username, _first, _last, role, province, _staff in DEMO_USERS:
             self.stdout.write(f"  {username:<16} {role.label}" + (f" · {province}" if province else ""))
+        self.stdout.write(_("%(users)s also enter a code from an authenticator app with the secret %(secret)s "
+                            "(or print it: manage.py demo_code USERNAME).")
+                          % {"users": ", ".join(DEMO_TOTP_USERS), "secret": DEMO_TOTP_SECRET})
