@@ -129,6 +129,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "awards.views.accounts.locked_out"
 AXES_CLIENT_IP_CALLABLE = "awards.signins.client_address"
+# No banner on every start: `check --deploy` and the commands print only what concerns them.
+AXES_VERBOSE = False
 # How many proxies in front append to X-Forwarded-For (production: the TLS proxy); 0 = REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = 0
 # A password-reset link works once (it is bound to the password it replaces) and for this long.
