@@ -121,7 +121,7 @@ def test_reset_email_in_indonesian_by_default_english_when_chosen(client, review
     client.cookies["django_language"] = "en"
     ask_for_reset(client)
     indonesian, english = mail.outbox
-    assert "Kunjungi laman di bawah ini dan ketikkan sandi baru:" in indonesian.body
+    assert "Silakan buka halaman berikut dan pilih kata sandi baru:" in indonesian.body
     assert "Please go to the following page and choose a new password:" in english.body
 
 

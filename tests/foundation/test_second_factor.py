@@ -130,7 +130,7 @@ def test_a_wrong_code_is_refused_with_a_message_and_audited(client, committee):
     response = client.post(reverse("login-code"), {"code": "000000" if totp_code(demo_totp_key()) != "000000"
                                                    else "111111"})
     assert response.status_code == 200
-    assert "Kode salah atau sudah dipakai" in response.text or "That code is wrong" in response.text
+    assert "Kode itu salah atau sudah dipakai" in response.text or "That code is wrong" in response.text
     assert actions(committee)[-1] == "second_factor_failed"
     assert "_auth_user_id" not in client.session
     # Right after a wrong code, the next try waits (django-otp's throttle) and says for how long.
