@@ -1,7 +1,7 @@
 -- SQLite: a frozen result and an audit row are never changed or deleted (migration 0015).
 -- The one change allowed is setting a result's published_at once, from NULL, nothing else changing.
 -- SQLite has no row value to compare whole rows, so every column is named: a column added to
--- awards_resultsnapshot must be added here (tests/foundation/test_results_guard.py tries each one).
+-- awards_resultsnapshot must be added here (tests/committee/test_results_guard.py tries each one).
 -- A migration that remakes either table on SQLite drops its triggers: it must run this file again.
 CREATE TRIGGER awards_resultsnapshot_frozen_update BEFORE UPDATE ON awards_resultsnapshot
 WHEN NOT (
