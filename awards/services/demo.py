@@ -162,17 +162,17 @@ def _rules(committee):
 
 def metrics_rows():
     """The demo's nominees and their 2025 figures as rows of the metrics file (docs/metrics-format.md)."""
-    regions = dict(Region.objects.filter(code__in=[PROVINCE, *regency_metrics(), *(v[0] for v in DEMO_VILLAGES)])
-                   .values_list("code", "name"))
-    urban = set(Region.objects.filter(code__in=[v[0] for v in DEMO_VILLAGES], type=Region.Type.URBAN_VILLAGE)
-                .values_list("code", flat=True))
+    metrics = regency_metrics()
+    named = list(Region.objects.filter(code__in=[PROVINCE, *metrics, *(v[0] for v in DEMO_VILLAGES)])
+                 .values_list("code", "name", "type"))
+    regions = {code: name for code, name, _type in named}
+    urban = {code for code, _name, kind in named if kind == Region.Type.URBAN_VILLAGE}
     rows = []
 
     def row(code, kind, name, region, values, size="", sector=""):
         rows.append({"nominee_code": code, "nominee_kind": kind, "nominee_name": name, "region_code": region,
                      "size": size, "sector": sector, **{k: str(v) for k, v in values.items()}})
 
-    metrics = regency_metrics()
     for code, values in metrics.items():
         row(code, "regency_government", f"Pemerintah {regions[code]}", code, values)
     totals = {m: sum(v[m] for v in metrics.values()) for m in next(iter(metrics.values()))
