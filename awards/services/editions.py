@@ -117,21 +117,35 @@ def criterion_scoring_refusal(criterion, *, deleting=False):
     round of the edition, how it scores is fixed, because the scores already given depend on it."""
     old = Criterion.objects.filter(pk=criterion.pk).first() if criterion.pk else None
     opened = opened_stage_kinds(criterion.category.edition_id)
-    kinds = {criterion.stage_kind} | ({old.stage_kind} if old else set())
-    rounds = ", ".join(sorted({key for kind in kinds for key in opened.get(kind, [])}))
-    if not rounds:
-        return ""
     if deleting:
+        rounds = _opened_rounds(opened, criterion.stage_kind, old.stage_kind if old else None)
+        if not rounds:
+            return ""
         return _("criterion %(code)s is scored at a stage that has opened in round(s) %(rounds)s: it can no longer "
                  "be removed") % {"code": criterion.code, "rounds": rounds}
+    return _scoring_refusal(criterion.code, _criterion_values(old) if old else None, _criterion_values(criterion),
+                            opened)
+
+
+def _opened_rounds(opened, *kinds):
+    """The round keys, as text, where any of the stage `kinds` has opened; "" when none has."""
+    return ", ".join(sorted({key for kind in kinds if kind for key in opened.get(kind, [])}))
+
+
+def _scoring_refusal(code, old, new, opened):
+    """Why a criterion (`old`/`new`: its `_criterion_values`, `old` None when it is new) may not be saved
+    given the `opened` stage kinds, or "": the one rule of the edition file and the admin."""
+    rounds = _opened_rounds(opened, new["stage_kind"], old["stage_kind"] if old else None)
+    if not rounds:
+        return ""
     if old is None:
         return _("a new criterion cannot be added at the %(stage)s stage, which has opened in round(s) %(rounds)s: "
-                 "it would change the scores already given") % {"stage": criterion.stage_kind, "rounds": rounds}
-    changed = _changes(_criterion_values(old), _criterion_values(criterion), CRITERION_SCORING)
+                 "it would change the scores already given") % {"stage": new["stage_kind"], "rounds": rounds}
+    changed = _changes(old, new, CRITERION_SCORING)
     if changed:
         return _("criterion %(code)s is scored at a stage that has opened in round(s) %(rounds)s: how it scores "
                  "(%(fields)s) can no longer change; its names, guidance and order still can") % {
-                     "code": criterion.code, "rounds": rounds, "fields": ", ".join(changed)}
+                     "code": code, "rounds": rounds, "fields": ", ".join(changed)}
     return ""
 
 
@@ -269,22 +283,10 @@ class _RulesLoader:
         in_file = {item["code"] for item in criteria}
         errors = len(self.errors)
         for index, item in enumerate(criteria):
-            old = before.get(item["code"])
             new = {key: _plain(item[key]) for key in (*CRITERION_SCORING, *CRITERION_TEXT)}
-            kinds = {new["stage_kind"]} | ({old["stage_kind"]} if old else set())
-            rounds = sorted({key for kind in kinds for key in opened.get(kind, [])})
-            if not rounds:
-                continue
-            if old is None:
-                self.errors.append(f"{where}.criteria[{index}]: " + _(
-                    "a new criterion cannot be added at the %(stage)s stage, which has opened in round(s) "
-                    "%(rounds)s: it would change the scores already given") % {
-                        "stage": new["stage_kind"], "rounds": ", ".join(rounds)})
-            elif changed := _changes(old, new, CRITERION_SCORING):
-                self.errors.append(f"{where}.criteria[{index}]: " + _(
-                    "criterion %(code)s is scored at a stage that has opened in round(s) %(rounds)s: how it scores "
-                    "(%(fields)s) can no longer change; its names, guidance and order still can") % {
-                        "code": item["code"], "rounds": ", ".join(rounds), "fields": ", ".join(changed)})
+            refusal = _scoring_refusal(item["code"], before.get(item["code"]), new, opened)
+            if refusal:
+                self.errors.append(f"{where}.criteria[{index}]: {refusal}")
         for code, old in before.items():
             if code not in in_file and old["tie_break_rank"] is not None and opened.get(old["stage_kind"]):
                 self.errors.append(f"{where}.criteria: " + _(
