@@ -17,8 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from ..models import Role
-from ..permissions import role_of
+from ..permissions import is_committee_member
 from .audit import audit_record
 
 RECOVERY_CODE_COUNT = 10
@@ -43,7 +42,7 @@ def second_factor_required(user):
     and superusers (they reach the admin). Reviewers and observers may."""
     if not user or not user.is_authenticated:
         return False
-    return user.is_staff or role_of(user) in (Role.COMMITTEE, Role.PROVINCIAL_COMMITTEE)
+    return user.is_staff or is_committee_member(user)
 
 
 def second_factor_enrolled(user):
