@@ -72,11 +72,6 @@ class Table:
         self.close()
 
 
-def is_xlsx(path):
-    with open(path, "rb") as handle:
-        return handle.read(4) == b"PK\x03\x04"
-
-
 def open_table(path):
     """Open a CSV or XLSX file by its content (not its name) and return a `Table`; UnreadableFile when it is
     neither, is damaged, or is over a limit (limits.py: checked before the content is parsed)."""
@@ -181,6 +176,11 @@ def _open_csv(path):
     return Table(header=header, rows=rows(), total_rows=total, close=handle.close)
 
 
+def _unreadable_xlsx(error):
+    return UnreadableFile(_("The XLSX workbook cannot be read (%(error)s); save it again as XLSX or CSV UTF-8 and "
+                            "upload it again.") % {"error": error})
+
+
 def _open_xlsx(path):
     from openpyxl import load_workbook
 
@@ -189,8 +189,7 @@ def _open_xlsx(path):
         workbook = load_workbook(handle, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged archive
         handle.close()
-        raise UnreadableFile(_("The XLSX workbook cannot be read (%(error)s); save it again as XLSX or CSV UTF-8 "
-                               "and upload it again.") % {"error": error}) from error
+        raise _unreadable_xlsx(error) from error
 
     def close():
         workbook.close()
@@ -207,8 +206,7 @@ def _open_xlsx(path):
         header = ["" if cell is None else str(cell) for cell in next(iterator, ())]
     except Exception as error:  # a damaged sheet fails only when read
         close()
-        raise UnreadableFile(_("The XLSX workbook cannot be read (%(error)s); save it again as XLSX or CSV UTF-8 "
-                               "and upload it again.") % {"error": error}) from error
+        raise _unreadable_xlsx(error) from error
     last_row = limits.max_rows() + 1
 
     def rows():
@@ -221,8 +219,7 @@ def _open_xlsx(path):
         except UnreadableFile:
             raise
         except Exception as error:  # a damaged sheet fails only when read
-            raise UnreadableFile(_("The XLSX workbook cannot be read (%(error)s); save it again as XLSX or CSV "
-                                   "UTF-8 and upload it again.") % {"error": error}) from error
+            raise _unreadable_xlsx(error) from error
 
     return Table(header=header, rows=rows(), total_rows=total, close=close)
 
