@@ -63,6 +63,11 @@ def account_save(*, user, acting_user):
 def account_password_set(*, user, password, acting_user):
     """Set the account's password (None: password sign-in disabled); the audit row says only that it changed."""
     require_account_access(acting_user)
+    return _password_set(user=user, password=password, actor=acting_user, action="account_password")
+
+
+def _password_set(*, user, password, actor, action):
+    """Lock the account, set its password (None: unusable) and audit only that it changed."""
     with transaction.atomic():
         user = get_user_model().objects.select_for_update().get(pk=user.pk)
         if password is None:
@@ -70,7 +75,7 @@ def account_password_set(*, user, password, acting_user):
         else:
             user.set_password(password)
         user.save(update_fields=["password"])
-        audit_record(actor=acting_user, action="account_password", obj=user,
+        audit_record(actor=actor if actor is not None else user, action=action, obj=user,
                      changes={"password": ["(not recorded)", "changed" if password is not None else "unusable"]},
                      summary=user.get_username())
     return user
@@ -122,10 +127,5 @@ def profile_set(*, user, role, province, acting_user):
 def account_own_password_set(*, user, password, by_reset_link=False):
     """The account holder sets their own password: from the password page (knowing the old one) or through
     an emailed reset link; the audit row says only that it changed, and how."""
-    with transaction.atomic():
-        user = get_user_model().objects.select_for_update().get(pk=user.pk)
-        user.set_password(password)
-        user.save(update_fields=["password"])
-        audit_record(actor=user, action="account_password_reset" if by_reset_link else "account_password",
-                     obj=user, changes={"password": ["(not recorded)", "changed"]}, summary=user.get_username())
-    return user
+    return _password_set(user=user, password=password, actor=None,
+                         action="account_password_reset" if by_reset_link else "account_password")
