@@ -55,6 +55,12 @@ def _require_screening_not_closed(round_):
                                 "decisions can no longer change."))
 
 
+def _first_nomination(category, nominee):
+    """The nominee's own (not advanced) nomination in the category, or None."""
+    return (Nomination.objects.filter(category=category, nominee=nominee, advanced_from__isnull=True)
+            .select_related("round__province").first())
+
+
 def _already_nominated(nominee, nomination):
     return NominationError(_("%(nominee)s is already nominated in this category in this edition (%(round)s).")
                            % {"nominee": nominee.name, "round": nomination.round})
@@ -73,8 +79,7 @@ def nomination_add(*, round_, category, nominee, acting_user):
         raise NominationError(problem)
     with transaction.atomic():
         _require_screening_not_closed(round_)
-        existing = (Nomination.objects.filter(category=category, nominee=nominee, advanced_from__isnull=True)
-                    .select_related("round__province").first())
+        existing = _first_nomination(category, nominee)
         if existing is not None:
             raise _already_nominated(nominee, existing)
         try:
@@ -83,8 +88,7 @@ def nomination_add(*, round_, category, nominee, acting_user):
                 nomination = Nomination.objects.create(round=round_, category=category, nominee=nominee,
                                                        created_by=acting_user)
         except IntegrityError:
-            existing = (Nomination.objects.filter(category=category, nominee=nominee, advanced_from__isnull=True)
-                        .select_related("round__province").first())
+            existing = _first_nomination(category, nominee)
             if existing is None:
                 raise
             raise _already_nominated(nominee, existing) from None
