@@ -168,12 +168,6 @@ def published_snapshot(year, snapshot_id):
                              round__edition__year=year, published_at__isnull=False, interim=False)
 
 
-def chain_head(edition):
-    """The edition's newest frozen result (the head of its chain of results), or None."""
-    return (ResultSnapshot.objects.filter(round__edition=edition).only("id", "digest", "frozen_at")
-            .order_by("-id").first())
-
-
 def winners(content):
     """The rows of a frozen result's content that receive an award (rank ≤ the category's number of awards);
     none for an interim result, which names no winners."""

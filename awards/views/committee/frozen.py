@@ -102,7 +102,7 @@ class SnapshotView(CommitteeMixin, TemplateView):
             awards_count=0 if snapshot.interim else content["category"]["awards_count"],
             interim_reason=results_service.content_interim_reason(content),
             digest_ok=results_service.content_digest(snapshot.content) == snapshot.digest,
-            superseded_by=superseded_by, chain_head=selectors.chain_head(snapshot.round.edition),
+            superseded_by=superseded_by, chain_head=results_service.chain_head(snapshot.round.edition_id),
             can_manage=permissions.can_manage_round(self.request.user, snapshot.round), **kwargs,
         )
 
@@ -244,7 +244,7 @@ class PublicResultsView(TemplateView):
             if edition is None:
                 raise Http404
         groups = selectors.published_summaries(edition) if edition is not None else []
-        head = selectors.chain_head(edition) if edition is not None else None
+        head = results_service.chain_head(edition.id) if edition is not None else None
         return super().get_context_data(editions=editions, edition=edition, groups=groups, chain_head=head, **kwargs)
 
 
