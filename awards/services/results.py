@@ -272,7 +272,8 @@ def result_correct(*, snapshot, stage=None, reason, acting_user):
     return new
 
 
-def _check_publishable(snapshot):
+def result_publish_check(*, snapshot):
+    """ResultError if result_publish would refuse `snapshot` now (for the confirmation page)."""
     if snapshot.interim:
         raise ResultError(_("This is an interim result: it was frozen before every weighted stage of its round "
                             "was closed, so it names no winners and is never published. Close the round's "
@@ -283,17 +284,12 @@ def _check_publishable(snapshot):
         raise ResultError(_("A correction supersedes this result; publish the correction instead."))
 
 
-def result_publish_check(*, snapshot):
-    """ResultError if result_publish would refuse `snapshot` now (for the confirmation page)."""
-    _check_publishable(snapshot)
-
-
 def result_publish(*, snapshot, acting_user):
     """Make a final frozen result public; only the newest snapshot of its group, never an interim one."""
     permissions.require(permissions.can_manage_round(acting_user, snapshot.round))
     with transaction.atomic():
         locked = ResultSnapshot.objects.select_for_update().get(pk=snapshot.pk)
-        _check_publishable(locked)
+        result_publish_check(snapshot=locked)
         locked.published_at = timezone.now()
         locked.save(update_fields=["published_at"])
         audit_record(actor=acting_user, action="result_publish", obj=locked,
