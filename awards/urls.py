@@ -2,6 +2,7 @@
 from django.urls import path
 
 from .views import committee, home
+from .views import jobs as job_views
 from .views import metrics as metrics_views
 from .views import reviewer as reviewer_views
 
@@ -9,11 +10,13 @@ urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
     path("panitia/metrik/", metrics_views.MetricsIndexView.as_view(), name="metrics"),
     path("panitia/metrik/impor/", metrics_views.MetricsImportPreviewView.as_view(), name="metrics-import"),
-    path("panitia/metrik/impor/<str:token>/", metrics_views.MetricsImportConfirmView.as_view(),
-         name="metrics-import-confirm"),
-    path("panitia/metrik/impor/<str:token>/masalah.csv", metrics_views.MetricsImportProblemsView.as_view(),
-         name="metrics-import-problems"),
     path("panitia/metrik/ekspor/", metrics_views.MetricsExportView.as_view(), name="metrics-export"),
+    # Background jobs: progress, then the outcome (a preview to confirm, a download).
+    path("panitia/pekerjaan/<int:job_id>/", job_views.JobView.as_view(), name="job"),
+    path("panitia/pekerjaan/<int:job_id>/status.json", job_views.JobStatusView.as_view(), name="job-status"),
+    path("panitia/pekerjaan/<int:job_id>/konfirmasi/", job_views.JobConfirmView.as_view(), name="job-confirm"),
+    path("panitia/pekerjaan/<int:job_id>/masalah.csv", job_views.JobProblemsView.as_view(), name="job-problems"),
+    path("panitia/pekerjaan/<int:job_id>/unduh/", job_views.JobDownloadView.as_view(), name="job-download"),
     # Committee workspace (issue 6) and the public results page.
     path("panitia/", committee.OverviewView.as_view(), name="committee"),
     path("panitia/babak/<int:round_id>/", committee.RoundView.as_view(), name="committee-round"),

@@ -82,7 +82,7 @@ class EditionAdmin(AwardAdmin):
 class StageInline(ReadOnlyInline, admin.TabularInline):
     model = models.Stage
     fields = ["kind", "position", "weight", "status", "deadline", "calibrate", "aggregation",
-              "disagreement_threshold", "hide_other_scores", "hide_reviewer_names"]
+              "disagreement_threshold", "hide_other_scores", "hide_reviewer_names", "reminder_days"]
     show_change_link = True
 
 

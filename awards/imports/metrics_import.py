@@ -110,7 +110,9 @@ def metrics_import(*, path, year, acting_user, indonesian_numbers=False, dry_run
 
     Returns an ImportResult; nothing is written when `result.ok` is false. An import writes in one
     transaction and records one audit row: the counts, the year, the file's name (`file_name`, by
-    default the path's) and its SHA-256; an import that changes nothing records none. `progress(done, total)` is called after every chunk of rows.
+    default the path's) and its SHA-256; an import that changes nothing records none.
+    `progress(read, total, checked=…, written=…)` is called after every chunk of rows with the rows read,
+    the rows in the file (None when unknown), and the rows checked and written so far.
     With `problems_path`, every problem is also written there as CSV (row, column, problem); the file is
     removed when there are none.
     """
@@ -172,7 +174,9 @@ class MetricImport:
         self.regions_requested = set()  # region codes a submitted lookup asks for
         self.db = None  # the DatabaseThread of the run
         self.lookups = None  # where the chunks are looked up: the DatabaseThread, or SeparateLookups
-        self.written = deque()  # futures of the submitted writes, oldest first
+        self.written = deque()  # (future, rows) of the submitted writes, oldest first
+        self.rows_checked = 0
+        self.rows_written = 0
 
     # -- definitions ---------------------------------------------------------------------------
     def _load_metrics(self):
@@ -258,8 +262,7 @@ class MetricImport:
                 looked_up.append((rows, self.lookups.submit(self._lookup_job(rows))))
                 if len(looked_up) > LOOKUPS_AHEAD:
                     self._settle(*looked_up.popleft())
-                    if self.progress:
-                        self.progress(self.result.rows, table.total_rows)
+                    self._report(table)
 
             chunk = []
             try:
@@ -278,9 +281,17 @@ class MetricImport:
             while looked_up:
                 self._settle(*looked_up.popleft())
             while self.written:
-                self.written.popleft().result()
-            if self.progress:
-                self.progress(self.result.rows, table.total_rows)
+                self._wait_written()
+            self._report(table)
+
+    def _report(self, table):
+        if self.progress:
+            self.progress(self.result.rows, table.total_rows, checked=self.rows_checked, written=self.rows_written)
+
+    def _wait_written(self):
+        future, rows = self.written.popleft()
+        future.result()  # raises what the database met
+        self.rows_written += rows
 
     def _read_header(self, header):
         names = [(str(cell).strip().lower() if cell is not None else "") for cell in header]
@@ -525,6 +536,7 @@ class MetricImport:
     def _settle(self, rows, lookup):
         """Check a looked-up chunk against the database's state, count its changes and hand over its writes."""
         lookup = lookup.result()
+        self.rows_checked += len(rows)
         for code, region in lookup.regions.items():
             self.regions[code] = region
         existing, npp_holders, stored = lookup.existing, lookup.npp_holders, lookup.stored
@@ -551,9 +563,9 @@ class MetricImport:
         if self.db.postgres:
             writes.new_ids = lookup.new_ids[:len(writes.new_nominees)]
             writes.prepare_copy(self.year)
-        self.written.append(self.db.submit(writes.job(self.year, self.db.postgres)))
+        self.written.append((self.db.submit(writes.job(self.year, self.db.postgres)), len(rows)))
         while len(self.written) > WRITES_AHEAD:
-            self.written.popleft().result()  # raises what the database met
+            self._wait_written()
 
     def _check_region(self, row):
         if not row.region_code:

@@ -58,9 +58,11 @@ def cell_text(value):
     return unneutralise(str(value).strip())
 
 
-def nominations_import(*, path, edition, acting_user, dry_run=False, filename=""):
+def nominations_import(*, path, edition, acting_user, dry_run=False, filename="", progress=None):
     """Check the nominations file at `path` for `edition` and, unless `dry_run` or a row has a problem,
-    nominate every row as `acting_user`. Nothing is written when `result.ok` is false."""
+    nominate every row as `acting_user`. Nothing is written when `result.ok` is false.
+    `progress(read, total, checked=…, written=…)` is called as the rows are read, checked and written."""
+    report = progress or (lambda *args, **kwargs: None)
     permissions.require(permissions.is_committee_member(acting_user))
     result = NominationsImportResult(dry_run=dry_run)
     importer = _Import(edition=edition, acting_user=acting_user, result=result)
@@ -71,11 +73,15 @@ def nominations_import(*, path, edition, acting_user, dry_run=False, filename=""
         return result
     if not result.ok:
         return result
+    report(len(rows), len(rows))
     checked = importer.check(rows)
+    report(len(rows), len(rows), checked=len(rows))
     if not result.ok:
         return result
     with transaction.atomic():
-        for row, (category, round_, nominee) in checked:
+        for written, (row, (category, round_, nominee)) in enumerate(checked, start=1):
+            if written % 50 == 0:
+                report(len(rows), len(rows), checked=len(rows), written=written)
             try:
                 result.created.append(nomination_service.nomination_add(
                     round_=round_, category=category, nominee=nominee, acting_user=acting_user))

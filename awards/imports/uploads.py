@@ -1,87 +1,118 @@
-"""Uploaded metrics files kept on disk between the preview and the confirmation (any worker may serve either);
-a refused file is removed at once, an unconfirmed one by `purge_uploads` after the retention period."""
-import json
+"""Uploaded files kept between the upload, its check, and the confirmed import, in Django's storage (the
+file system by default, an S3-compatible store when several machines serve the app), so that the web
+process that received the file and the worker that reads it may be on different machines.
+
+A file lives under `uploads/<token>/`: `upload` (the file as sent) and, when its check found problems,
+`problems.csv`. A confirmed import removes the folder; a refused file goes at once (its problems stay for
+download); an upload never confirmed is removed by `purge_uploads` after the retention period."""
+import datetime
 import re
 import secrets
 import shutil
-import time
-from dataclasses import dataclass
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.utils import timezone
 
-UPLOAD_DIR = "metric-imports"
+UPLOAD_DIR = "uploads"
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
-@dataclass
-class StoredUpload:
-    token: str
-    folder: Path
-    year: int
-    indonesian_numbers: bool
-    filename: str
-    user_id: int
-
-    @property
-    def path(self):
-        return self.folder / "upload"
-
-    @property
-    def problems_path(self):
-        return self.folder / "problems.csv"
-
-
-def uploads_root():
-    return Path(settings.MEDIA_ROOT) / UPLOAD_DIR
-
-
-def upload_store(*, uploaded_file, year, indonesian_numbers, user):
-    """Save an uploaded file with what the preview was asked for; return it with its new token."""
-    token = secrets.token_hex(16)
-    folder = uploads_root() / token
-    folder.mkdir(parents=True)
-    with open(folder / "upload", "wb") as handle:
-        for chunk in uploaded_file.chunks():
-            handle.write(chunk)
-    meta = {"year": year, "indonesian_numbers": indonesian_numbers, "filename": uploaded_file.name,
-            "user_id": user.pk}
-    (folder / "meta.json").write_text(json.dumps(meta))
-    return StoredUpload(token=token, folder=folder, **meta)
-
-
-def upload_get(token, *, user):
-    """The stored upload for `token` if it exists and `user` made it, else None."""
+def _name(token, part):
     if not TOKEN.match(token or ""):
-        return None
-    folder = uploads_root() / token
+        raise ValueError(token)
+    return f"{UPLOAD_DIR}/{token}/{part}"
+
+
+def upload_store(uploaded_file):
+    """Keep an uploaded file; return its new token."""
+    token = secrets.token_hex(16)
+    default_storage.save(_name(token, "upload"), uploaded_file)
+    return token
+
+
+@contextmanager
+def upload_local_path(token):
+    """A path on this machine to the stored upload: the file itself on the file system, else a copy that
+    goes when the block ends. FileNotFoundError when it is gone."""
+    name = _name(token, "upload")
+    if not default_storage.exists(name):
+        raise FileNotFoundError(name)
+    path = _local(name)
+    if path is not None:
+        yield path
+        return
+    with default_storage.open(name, "rb") as source, tempfile.NamedTemporaryFile(suffix=".upload") as copy:
+        shutil.copyfileobj(source, copy, 1024 * 1024)
+        copy.flush()
+        yield copy.name
+
+
+def _local(name):
+    """The path of a stored file on this machine, or None for a remote store."""
     try:
-        meta = json.loads((folder / "meta.json").read_text())
-    except (FileNotFoundError, ValueError):
+        return default_storage.path(name)
+    except NotImplementedError:
         return None
-    if meta.get("user_id") != user.pk:
-        return None
-    return StoredUpload(token=token, folder=folder, **meta)
 
 
-def upload_delete(upload):
-    shutil.rmtree(upload.folder, ignore_errors=True)
+def problems_save(token, local_path):
+    """Keep the CSV of an upload's problems (written locally by the importer) beside the upload."""
+    name = _name(token, "problems.csv")
+    default_storage.delete(name)
+    with open(local_path, "rb") as handle:
+        default_storage.save(name, File(handle))
 
 
-def upload_discard_file(upload):
+def problems_open(token):
+    """The stored CSV of an upload's problems, opened for reading, or None."""
+    name = _name(token, "problems.csv")
+    return default_storage.open(name, "rb") if default_storage.exists(name) else None
+
+
+def upload_discard_file(token):
     """Remove a refused upload's file at once; its problems list stays (for download) until the purge."""
-    upload.path.unlink(missing_ok=True)
+    default_storage.delete(_name(token, "upload"))
+    _tidy(token)
+
+
+def upload_delete(token):
+    for part in ("upload", "problems.csv"):
+        default_storage.delete(_name(token, part))
+    _tidy(token)
+
+
+def _tidy(token):
+    """The file system keeps a folder whose files are gone: remove it when empty."""
+    folder = _local(f"{UPLOAD_DIR}/{token}")
+    if folder is not None:
+        try:
+            Path(folder).rmdir()
+        except OSError:  # not empty, or gone already
+            pass
 
 
 def upload_purge(*, now=None):
-    """Remove the uploads older than the retention period (previews never confirmed); return their tokens."""
-    root = uploads_root()
-    if not root.is_dir():
+    """Remove the uploads older than the retention period (checked but never confirmed); return their tokens."""
+    if not default_storage.exists(UPLOAD_DIR):
         return []
-    limit = (now or time.time()) - settings.PARITRANA_UPLOAD_RETENTION_HOURS * 3600
+    limit = (now or timezone.now()) - datetime.timedelta(hours=settings.PARITRANA_UPLOAD_RETENTION_HOURS)
+    folders, _files = default_storage.listdir(UPLOAD_DIR)
     removed = []
-    for folder in sorted(root.iterdir()):
-        if folder.is_dir() and folder.stat().st_mtime < limit:
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder.name)
+    for token in sorted(folders):
+        if not TOKEN.match(token):
+            continue
+        _none, parts = default_storage.listdir(f"{UPLOAD_DIR}/{token}")
+        names = [f"{UPLOAD_DIR}/{token}/{part}" for part in parts]
+        if all(default_storage.get_modified_time(name) < limit for name in names):
+            for name in names:
+                default_storage.delete(name)
+            folder = _local(f"{UPLOAD_DIR}/{token}")
+            if folder is not None:  # the file system keeps empty folders
+                shutil.rmtree(folder, ignore_errors=True)
+            removed.append(token)
     return removed

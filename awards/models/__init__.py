@@ -2,6 +2,8 @@
 from .audit import AuditEvent
 from .criteria import Criterion, CriterionKind, Rule
 from .editions import Aggregation, Category, Edition, Round, RoundLevel, Stage, StageKind, StageStatus
+from .jobs import ACTIVE_STATES, Job, JobKind, JobState
+from .messages import Message, MessageKind, MessageStatus
 from .metrics import MetricDefinition, MetricUnit, MetricValue
 from .nominations import Eligibility, Nomination, Panel
 from .nominees import BusinessSize, Nominee, NomineeKind, Sector
@@ -15,5 +17,6 @@ __all__ = [
     "MetricDefinition", "MetricUnit", "MetricValue", "Edition", "Round", "RoundLevel", "Category",
     "Stage", "StageKind", "StageStatus", "Aggregation", "Criterion", "CriterionKind", "Rule",
     "Nomination", "Eligibility", "Panel", "Assignment", "AssignmentStatus", "Conflict",
-    "Score", "ResultSnapshot", "AuditEvent",
+    "Score", "ResultSnapshot", "AuditEvent", "Job", "JobKind", "JobState", "ACTIVE_STATES", "Message",
+    "MessageKind", "MessageStatus",
 ]

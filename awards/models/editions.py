@@ -136,6 +136,10 @@ class Stage(models.Model):
     )
     hide_other_scores = models.BooleanField(_("hide other reviewers' scores until closed"), default=True)
     hide_reviewer_names = models.BooleanField(_("hide reviewers' names from each other"), default=False)
+    reminder_days = models.PositiveSmallIntegerField(
+        _("reminder before the deadline (days)"), default=3,
+        help_text=_("Reviewers with unsubmitted assignments are reminded this many days before the deadline; "
+                    "0: no reminder."))
 
     class Meta:
         verbose_name = _("stage")

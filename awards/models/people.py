@@ -21,6 +21,8 @@ class Profile(models.Model):
         on_delete=models.PROTECT, limit_choices_to={"level": 1}, related_name="+",
         help_text=_("Required for a provincial committee; for a reviewer, the province of their panel."),
     )
+    # The language the award writes to them in (messages by email); the pages follow their own choice.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="id")
 
     class Meta:
         verbose_name = _("profile")

@@ -86,6 +86,7 @@ def _stage_data(stage):
         "calibrate": stage.calibrate, "aggregation": stage.aggregation,
         "disagreement_threshold": number(stage.disagreement_threshold),
         "hide_other_scores": stage.hide_other_scores, "hide_reviewer_names": stage.hide_reviewer_names,
+        "reminder_days": stage.reminder_days,
     }
 
 
@@ -246,6 +247,7 @@ def _validate_stages(check, stages, path):
                                                     default=Decimal(30), minimum=Decimal(0), maximum=Decimal(100)),
             "hide_other_scores": check.get(item, "hide_other_scores", where, bool, required=False, default=True),
             "hide_reviewer_names": check.get(item, "hide_reviewer_names", where, bool, required=False, default=False),
+            "reminder_days": check.get(item, "reminder_days", where, int, required=False, default=3),
         })
     positions = [s["position"] for s in clean]
     if len(set(positions)) != len(positions):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from .. import permissions
 from ..models import Assignment, Conflict, Eligibility, Nomination, Panel, Stage, StageKind, StageStatus
 from .audit import audit_record
+from .messages import assignments_notify
 
 
 class AssignmentError(Exception):
@@ -56,6 +57,7 @@ def _create(assignments, acting_user, action):
         audit_record(actor=acting_user, action=action, obj=assignment,
                      changes={"reviewer": [None, str(assignment.reviewer_id)]},
                      summary=f"{assignment.reviewer_id} → {assignment.nomination_id} @ {assignment.stage_id}")
+    assignments_notify(assignments=created, acting_user=acting_user)  # one message per reviewer, after the commit
     return created
 
 

@@ -62,7 +62,7 @@ class EditionRulesError(Exception):
 
 
 STAGE_RULES = ("position", "weight", "calibrate", "aggregation", "disagreement_threshold", "hide_other_scores",
-               "hide_reviewer_names")
+               "hide_reviewer_names", "reminder_days")
 CATEGORY_FIELDS = ("name_id", "name_en", "nominee_kind", "size", "sector", "national_only", "awards_count",
                    "advance_count", "position")
 # What a criterion's scores are computed from; names, guidance and display order may change at any time.

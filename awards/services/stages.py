@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from .. import permissions
 from ..models import Assignment, AssignmentStatus, Stage, StageStatus
 from .audit import audit_record, diff_fields
+from .messages import stage_opened_notify
 
 
 class StageError(Exception):
@@ -41,7 +42,9 @@ def stage_open(*, stage, acting_user):
             status=StageStatus.CLOSED)
         if earlier.exists():
             raise StageError(_("Close the earlier stages of the round before opening this one."))
-        return _change(stage, StageStatus.OPEN, acting_user, "stage_open")
+        _change(stage, StageStatus.OPEN, acting_user, "stage_open")
+        stage_opened_notify(stage=stage, acting_user=acting_user)
+        return stage
 
 
 def stage_close(*, stage, acting_user):
@@ -75,7 +78,7 @@ def stage_reopen(*, stage, reason, acting_user):
 
 # What a stage's options are: everything about it but its round, kind, order and status.
 STAGE_OPTIONS = ("weight", "deadline", "calibrate", "aggregation", "disagreement_threshold", "hide_other_scores",
-                 "hide_reviewer_names")
+                 "hide_reviewer_names", "reminder_days")
 # How a stage's scores are computed. Fixed once the stage opens: reviewers score knowing them, and a
 # change would silently move a ranking that is already live. The deadline and what reviewers see may
 # still change until the stage closes; nothing changes once it is closed.

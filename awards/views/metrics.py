@@ -1,26 +1,18 @@
 """The committee's metrics page: upload, preview and confirm an import; download an export."""
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views import View
 
 from .. import permissions
 from ..imports.forms import MetricsExportForm, MetricsUploadForm
-from ..imports.metrics_export import (
-    MetricsExport,
-    export_csv_chunks,
-    export_provinces_for,
-    export_xlsx_tempfile,
-)
-from ..imports.metrics_import import metrics_import
-from ..imports.uploads import upload_delete, upload_discard_file, upload_get, upload_store
-from ..models import Edition, Role
-
-SESSION_KEY = "metric_import_tokens"
+from ..imports.metrics_export import MetricsExport, export_csv_chunks, export_provinces_for
+from ..imports.uploads import upload_delete, upload_store
+from ..models import Edition, Job, JobKind, Role
+from ..services.jobs import JobBusy, job_start
+from .jobs import busy_message, recent_jobs
 
 
 def default_year():
@@ -42,6 +34,7 @@ def index_context(request, *, upload_form=None, form=None):
         "can_import": can_import,
         "upload_form": (upload_form or MetricsUploadForm(initial={"year": year})) if can_import else None,
         "export_form": form or export_form(request.user, year=year),
+        "jobs": recent_jobs(request.user, [JobKind.METRICS_CHECK, JobKind.METRICS_IMPORT, JobKind.EXPORT]),
     }
 
 
@@ -52,68 +45,32 @@ class MetricsIndexView(LoginRequiredMixin, View):
 
 
 class MetricsImportPreviewView(LoginRequiredMixin, View):
-    """Store the upload, check it without writing, and show what confirming would do."""
+    """Keep the upload and start checking it in the background; its page shows the progress, then what
+    confirming would do."""
 
     def post(self, request):
         permissions.require(permissions.is_committee(request.user))
         form = MetricsUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return render(request, "awards/metrics/index.html", index_context(request, upload_form=form), status=400)
-        upload = upload_store(uploaded_file=form.cleaned_data["file"], year=form.cleaned_data["year"],
-                              indonesian_numbers=form.cleaned_data["indonesian_numbers"], user=request.user)
-        result = metrics_import(path=upload.path, year=upload.year, indonesian_numbers=upload.indonesian_numbers,
-                                dry_run=True, acting_user=request.user, problems_path=upload.problems_path,
-                                file_name=upload.filename)
-        if result.ok:
-            tokens = request.session.get(SESSION_KEY, [])[-9:]
-            request.session[SESSION_KEY] = tokens + [upload.token]
-        else:  # a refused file cannot be confirmed: it goes now, its list of problems with the purge
-            upload_discard_file(upload)
-        return render(request, "awards/metrics/preview.html", {"upload": upload, "result": result})
-
-
-class MetricsImportConfirmView(LoginRequiredMixin, View):
-    """Import the stored upload for real; it is checked again, as the data may have changed since."""
-
-    def post(self, request, token):
-        permissions.require(permissions.is_committee(request.user))
-        upload = access_upload(request, token)
-        result = metrics_import(path=upload.path, year=upload.year, indonesian_numbers=upload.indonesian_numbers,
-                                acting_user=request.user, problems_path=upload.problems_path,
-                                file_name=upload.filename)
-        if not result.ok:
-            return render(request, "awards/metrics/preview.html", {"upload": upload, "result": result}, status=409)
-        upload_delete(upload)
-        request.session[SESSION_KEY] = [t for t in request.session.get(SESSION_KEY, []) if t != token]
-        messages.success(request, _(
-            "Imported %(file)s for %(year)s: %(nominees_new)s new and %(nominees_changed)s changed nominees; "
-            "%(values_new)s new, %(values_changed)s changed and %(values_removed)s removed values."
-        ) % {"file": upload.filename, **vars(result)})
-        return redirect("metrics")
-
-
-class MetricsImportProblemsView(LoginRequiredMixin, View):
-    """The full list of an upload's problems as CSV."""
-
-    def get(self, request, token):
-        permissions.require(permissions.is_committee(request.user))
-        upload = upload_get(token, user=request.user)
-        if upload is None or not upload.problems_path.is_file():
-            raise Http404
-        return FileResponse(open(upload.problems_path, "rb"), as_attachment=True,
-                            filename=f"{upload.filename}.problems.csv", content_type="text/csv")
-
-
-def access_upload(request, token):
-    """The stored upload `token` if this user previewed it without problems in this session, else 404."""
-    upload = upload_get(token, user=request.user)
-    if upload is None or token not in request.session.get(SESSION_KEY, []):
-        raise Http404
-    return upload
+        data = form.cleaned_data
+        token = upload_store(data["file"])
+        params = {"token": token, "year": data["year"], "indonesian_numbers": data["indonesian_numbers"],
+                  "filename": data["file"].name}
+        try:
+            job = job_start(kind=JobKind.METRICS_CHECK, acting_user=request.user, params=params,
+                            lock_key=f"metrics:{data['year']}",
+                            busy_message=busy_message(Job(kind=JobKind.METRICS_CHECK, params=params)))
+        except JobBusy as busy:
+            upload_delete(token)
+            form.add_error(None, str(busy))
+            return render(request, "awards/metrics/index.html", index_context(request, upload_form=form), status=409)
+        return redirect("job", job.pk)
 
 
 class MetricsExportView(LoginRequiredMixin, View):
-    """CSV is streamed as it is read; XLSX is built in a temporary file with XlsxWriter's constant-memory mode."""
+    """CSV is streamed as it is read; XLSX is prepared by a background job (XlsxWriter's constant-memory
+    mode), whose page offers it when ready."""
 
     def get(self, request):
         user = request.user
@@ -128,10 +85,11 @@ class MetricsExportView(LoginRequiredMixin, View):
         data = form.cleaned_data
         province = data["province"].code if data["province"] else None
         spec = MetricsExport(year=data["year"], kind=data["kind"] or None, province=province)
-        if data["format"] == "xlsx":
-            return FileResponse(
-                export_xlsx_tempfile(spec), as_attachment=True, filename=spec.filename("xlsx"),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        if data["format"] == "xlsx":  # built by a worker: a national year is hundreds of MB of sheet XML
+            job = job_start(kind=JobKind.EXPORT, acting_user=user, params={
+                "export": "metrics_xlsx", "year": spec.year, "kind": spec.kind, "province": spec.province,
+                "filename": spec.filename("xlsx")})
+            return redirect("job", job.pk)
         response = StreamingHttpResponse(export_csv_chunks(spec), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{spec.filename("csv")}"'
         return response

@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "awards",
 ]
 
@@ -90,6 +92,17 @@ DATABASES = database_from_env(BASE_DIR / "db.sqlite3")
 # (awards/scoring/readers.py); about the number of cores the database server can give it.
 RANKING_WORKERS = int(os.environ.get("PARITRANA_RANKING_WORKERS", "2"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (README "Background jobs"): Django's Tasks API, queued in this database; `manage.py
+# db_worker` runs them (`make run` starts one; production runs as many as wanted, on any machine).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running job that has shown no sign of life for this long lost its worker: it is reported as failed
+# (its import was rolled back with the worker's connection) and no longer blocks a new one.
+PARITRANA_JOB_LOST_AFTER = timedelta(minutes=int(os.environ.get("PARITRANA_JOB_LOST_MINUTES", 10)))
+# The address people reach the site at: links in the messages sent by email point there.
+PARITRANA_SITE_URL = os.environ.get("PARITRANA_SITE_URL", "http://127.0.0.1:8000")
+# An invitation's link to set the password works once and for this long.
+PARITRANA_INVITATION_DAYS = int(os.environ.get("PARITRANA_INVITATION_DAYS", 7))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

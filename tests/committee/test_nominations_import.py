@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from awards.imports.nominations import Problem, nominations_import
 from awards.models import AuditEvent, Nomination
+from tests.jobs import run_worker
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "nominations-demo.csv"
 
@@ -153,14 +154,22 @@ def test_the_upload_imports_and_shows_problems_in_the_users_language(english, aw
     url = reverse("committee-nomination-import", args=[award.national.id])
     page = english.get(reverse("committee-nominations", args=[award.national.id])).content.decode()
     assert 'id="import-nominations"' in page
+    before = Nomination.objects.count()
     with open(EXAMPLE, "rb") as handle:
-        response = english.post(url, {"file": handle}, follow=True)
-    assert response.redirect_chain == [(reverse("committee-nominations", args=[award.national.id]), 302)]
-    assert "5 nominations imported from nominations-demo.csv, pending screening." in response.content.decode()
+        started = english.post(url, {"file": handle})
+    run_worker()
+    preview = english.get(started["Location"]).content.decode()
+    assert "nominations-demo.csv has no problems: confirming adds 5 nominations, pending screening." in preview
+    assert Nomination.objects.count() == before  # the check changed nothing
+    confirmed = english.post(reverse("job-confirm", args=[started["Location"].split("/")[-2]]))
+    run_worker()
+    done = english.get(confirmed["Location"]).content.decode()
+    assert "5 nominations imported from nominations-demo.csv, pending screening." in done
     with open(EXAMPLE, "rb") as handle:
-        refused = english.post(url, {"file": handle})
-    assert refused.status_code == 400
-    assert [p.row for p in refused.context["result"].problems] == [2, 3, 4, 5, 6]
+        started = english.post(url, {"file": handle})
+    run_worker()
+    refused = english.get(started["Location"])
+    assert [p["row"] for p in refused.context["result"]["problems"]] == [2, 3, 4, 5, 6]
     text = refused.content.decode()
     assert "nominations-demo.csv has 5 problems; nothing was imported." in text
     assert "Pemerintah Kabupaten Lampung Utara is already nominated in this category in this edition" in text
@@ -170,10 +179,11 @@ def test_the_upload_speaks_indonesian_by_default(client, award, tmp_path):
     client.force_login(award.committee)
     path = write(tmp_path, "category,round,nominee\npemkab,national,tidak-ada\n")
     with open(path, "rb") as handle:
-        refused = client.post(reverse("committee-nomination-import", args=[award.national.id]), {"file": handle})
-    assert refused.status_code == 400
-    assert refused.context["result"].problems[0].row == 2
-    assert refused.context["LANGUAGE_CODE"] == "id"
+        started = client.post(reverse("committee-nomination-import", args=[award.national.id]), {"file": handle})
+    run_worker()
+    refused = client.get(started["Location"])
+    assert refused.context["result"]["problems"][0]["row"] == 2
+    assert (refused.context["LANGUAGE_CODE"], refused.context["job"].language) == ("id", "id")
 
 
 @pytest.mark.parametrize("username, round_name", [

@@ -5,9 +5,11 @@ import os
 import tempfile
 import time
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -15,8 +17,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from awards.imports.tabular import Problem
-from awards.imports.uploads import upload_store, uploads_root
+from awards.imports.uploads import upload_store
 from awards.models import Edition, Nomination, Round
+from tests.jobs import run_worker
 
 from .conftest import EMPLOYER_HEADER, database_state
 
@@ -163,7 +166,7 @@ def client_for(user):
 
 
 def stored_uploads():
-    root = uploads_root()
+    root = Path(settings.MEDIA_ROOT) / "uploads"
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) if root.exists() else []
 
 
@@ -171,12 +174,14 @@ def stored_uploads():
 def test_metrics_page_refuses_a_bad_file_and_keeps_only_its_problems(users, bad_upload):
     data, message = bad_upload
     before = database_state()
-    response = client_for(users["committee"]).post(
-        reverse("metrics-import"), {"file": SimpleUploadedFile("metrics.csv", data), "year": 2024})
-    result, upload = response.context["result"], response.context["upload"]
-    assert (response.status_code, result.ok, result.problems) == (200, False, [Problem(1, "", message)])
+    client = client_for(users["committee"])
+    started = client.post(reverse("metrics-import"), {"file": SimpleUploadedFile("metrics.csv", data), "year": 2024})
+    run_worker()
+    response = client.get(started["Location"])
+    result, token = response.context["result"], response.context["params"]["token"]
+    assert (result["ok"], result["problems"]) == (False, [{"row": 1, "column": "", "message": message}])
     assert escape(message) in response.content.decode()
-    assert stored_uploads() == [upload.token, f"{upload.token}/meta.json", f"{upload.token}/problems.csv"]
+    assert stored_uploads() == [token, f"{token}/problems.csv"]
     assert database_state() == before
 
 
@@ -213,12 +218,14 @@ def test_metrics_command_refuses_an_oversized_file(users, too_big, tmp_path, cap
 def test_nominations_page_refuses_a_bad_file_and_removes_it(users, edition, bad_upload, temp_dir):
     data, message = bad_upload
     round_ = edition.rounds.get()
-    response = client_for(users["committee"]).post(
-        reverse("committee-nomination-import", args=[round_.id]),
-        {"file": SimpleUploadedFile("nominations.csv", data)})
-    assert (response.status_code, response.context["result"].problems) == (400, [Problem(1, "", message)])
+    client = client_for(users["committee"])
+    started = client.post(reverse("committee-nomination-import", args=[round_.id]),
+                          {"file": SimpleUploadedFile("nominations.csv", data)})
+    run_worker()
+    response = client.get(started["Location"])
+    assert response.context["result"]["problems"] == [{"row": 1, "column": "", "message": message}]
     assert escape(message) in response.content.decode()
-    assert (Nomination.objects.count(), list(temp_dir.iterdir())) == (0, [])
+    assert (Nomination.objects.count(), stored_uploads(), list(temp_dir.iterdir())) == (0, [], [])
 
 
 @pytest.mark.parametrize("case", ["too big", "empty"])
@@ -324,18 +331,17 @@ def test_a_nominations_file_over_its_row_limit_is_refused(users, edition, tmp_pa
 # -- the purge -------------------------------------------------------------------------------------------
 def test_purge_removes_only_previews_past_the_retention_and_can_run_again(users, settings, capsys):
     settings.PARITRANA_UPLOAD_RETENTION_HOURS = 24
-    stored = [upload_store(uploaded_file=SimpleUploadedFile(f"{n}.csv", b"x"), year=2024, indonesian_numbers=False,
-                           user=users["committee"]) for n in range(3)]
+    stored = [upload_store(SimpleUploadedFile(f"{n}.csv", b"x")) for n in range(3)]
     old, recent = time.time() - 25 * 3600, time.time() - 23 * 3600
-    for upload, when in zip(stored, [old, recent, old], strict=True):
-        os.utime(upload.folder, (when, when))
-    gone = sorted(u.token for u in (stored[0], stored[2]))
+    for token, when in zip(stored, [old, recent, old], strict=True):
+        os.utime(Path(settings.MEDIA_ROOT) / "uploads" / token / "upload", (when, when))
+    gone = sorted((stored[0], stored[2]))
 
     call_command("purge_uploads")
     assert capsys.readouterr().out.splitlines() == [f"Removed upload {token}." for token in gone] + [
         "2 uploads older than 24 hours removed."]
-    assert stored_uploads() == [stored[1].token, f"{stored[1].token}/meta.json", f"{stored[1].token}/upload"]
+    assert stored_uploads() == [stored[1], f"{stored[1]}/upload"]
 
     call_command("purge_uploads")
     assert capsys.readouterr().out == "0 uploads older than 24 hours removed.\n"
-    assert stored_uploads() == [stored[1].token, f"{stored[1].token}/meta.json", f"{stored[1].token}/upload"]
+    assert stored_uploads() == [stored[1], f"{stored[1]}/upload"]

@@ -33,7 +33,7 @@ class Command(BaseCommand):
             path = Path(file) if file else Path(tmp) / "bench-metrics.csv"
             bar = tqdm(total=rows, unit=" rows", disable=no_progress, leave=False, mininterval=1)
             figures = bench_run(rows=rows, path=path, year=year, reimport=reimport, export=export, acting_user=actor,
-                                progress=lambda done, total: bar.update(done - bar.n))
+                                progress=lambda done, total, **_counts: bar.update(done - bar.n))
             bar.close()
         out = self.stdout.write
         out(f"engine           {connection.vendor}")

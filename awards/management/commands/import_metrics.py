@@ -43,7 +43,7 @@ class Command(BaseCommand):
         problems_path = Path(problems_csv) if problems_csv else path.with_name(path.name + ".problems.csv")
         bar = tqdm(desc=_("Rows"), unit=" " + _("rows"), disable=quiet, leave=False, mininterval=0.5)
 
-        def progress(done, total):
+        def progress(done, total, **_counts):
             bar.total = total
             bar.update(done - bar.n)
 

@@ -13,10 +13,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ... import permissions
-from ...imports.results_pdf import annex_filename, result_annex_pdf
-from ...models import Stage, StageKind
+from ...imports.results_pdf import annex_filename
+from ...models import JobKind, Stage, StageKind
 from ...selectors import committee as selectors
 from ...services import results as results_service
+from ...services.jobs import job_start
 from ...tables import score_text
 from .results import CommitteeMixin, csv_response, xlsx_response
 
@@ -207,11 +208,10 @@ class SnapshotExportView(CommitteeMixin, View):
             raise Http404
         snapshot = selectors.access_snapshot(request.user, snapshot_id)
         content = json.loads(snapshot.content)
-        if fmt == "pdf":
-            response = HttpResponse(result_annex_pdf(snapshot=snapshot, content=content),
-                                    content_type="application/pdf")
-            response["Content-Disposition"] = f'attachment; filename="{annex_filename(content, snapshot.digest)}"'
-            return response
+        if fmt == "pdf":  # drawn by a worker; the job's page offers it when ready
+            job = job_start(kind=JobKind.EXPORT, acting_user=request.user, params={
+                "export": "result_pdf", "snapshot": snapshot.pk, "filename": annex_filename(content, snapshot.digest)})
+            return redirect("job", job.pk)
         awards = content["category"]["awards_count"]
         interim = _("Interim (sementara): no winners")
 

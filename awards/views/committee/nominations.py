@@ -1,5 +1,4 @@
 """A round's nominations: the list, adding by hand or from a file, screening (one or many), proposals to confirm."""
-import tempfile
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -13,11 +12,13 @@ from django_tables2 import SingleTableMixin
 from ... import permissions
 from ...filters import NominationFilter
 from ...imports.forms import NominationsUploadForm
-from ...imports.nominations import nominations_import
-from ...models import Eligibility, Nomination, Nominee
+from ...imports.uploads import upload_delete, upload_store
+from ...models import Eligibility, Job, JobKind, Nomination, Nominee
 from ...selectors import committee as selectors
 from ...services import nominations as service
+from ...services.jobs import JobBusy, job_start
 from ...tables import NominationTable
+from ..jobs import busy_message, recent_jobs
 from .results import CommitteeMixin
 
 
@@ -47,7 +48,8 @@ class NominationsView(CommitteeMixin, SingleTableMixin, FilterView):
         return super().get_context_data(
             round=self.round, categories=self.categories, eligibility_choices=Eligibility.choices,
             can_manage=permissions.can_manage_round(self.request.user, self.round),
-            upload_form=NominationsUploadForm(), **kwargs)
+            upload_form=NominationsUploadForm(),
+            jobs=recent_jobs(self.request.user, [JobKind.NOMINATIONS_CHECK, JobKind.NOMINATIONS_IMPORT]), **kwargs)
 
 
 def back_to_list(request, round_id):
@@ -147,15 +149,15 @@ class NominationImportView(CommitteeMixin, View):
             return render(request, self.template_name, {"round": round_, "upload_form": form, "result": None},
                           status=400)
         uploaded = form.cleaned_data["file"]
-        with tempfile.NamedTemporaryFile(suffix=".upload") as handle:
-            for chunk in uploaded.chunks():
-                handle.write(chunk)
-            handle.flush()
-            result = nominations_import(path=handle.name, edition=round_.edition, acting_user=request.user,
-                                        filename=uploaded.name)
-        if not result.ok:
-            return render(request, self.template_name, {"round": round_, "upload_form": NominationsUploadForm(),
-                                                        "result": result, "filename": uploaded.name}, status=400)
-        messages.success(request, _("%(count)s nominations imported from %(file)s, pending screening.")
-                         % {"count": len(result.created), "file": uploaded.name})
-        return redirect("committee-nominations", round_id)
+        token = upload_store(uploaded)
+        params = {"token": token, "round": round_.id, "filename": uploaded.name}
+        try:
+            job = job_start(kind=JobKind.NOMINATIONS_CHECK, acting_user=request.user, params=params,
+                            lock_key=f"nominations:{round_.edition_id}",
+                            busy_message=busy_message(Job(kind=JobKind.NOMINATIONS_CHECK, params=params)))
+        except JobBusy as busy:
+            upload_delete(token)
+            form.add_error(None, str(busy))
+            return render(request, self.template_name, {"round": round_, "upload_form": form, "result": None},
+                          status=409)
+        return redirect("job", job.pk)
