@@ -8,13 +8,11 @@ urlpatterns = [
     path("kata-sandi/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("kata-sandi/selesai/", auth_views.PasswordChangeDoneView.as_view(
         template_name="accounts/password_change_done.html"), name="password_change_done"),
-    path("lupa-sandi/", auth_views.PasswordResetView.as_view(
-        template_name="accounts/password_reset_form.html",
-        email_template_name="accounts/password_reset_email.txt",
-        subject_template_name="accounts/password_reset_subject.txt"), name="password_reset"),
+    path("lupa-sandi/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("lupa-sandi/terkirim/", auth_views.PasswordResetDoneView.as_view(
         template_name="accounts/password_reset_done.html"), name="password_reset_done"),
     path("atur-ulang/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("undangan/<uidb64>/<token>/", accounts.InvitationAcceptView.as_view(), name="invitation_accept"),
     path("atur-ulang/selesai/", auth_views.PasswordResetCompleteView.as_view(
         template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
 ]

@@ -3,7 +3,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, Eligibility, NomineeKind, Region, RoundLevel, StageKind
+from .models import AuditEvent, Eligibility, NomineeKind, Region, Role, RoundLevel, StageKind
 from .selectors.reviews import MY_STATUS_CHOICES, reviewer_categories, reviewer_rounds
 
 FLAG_CHOICES = [
@@ -94,3 +94,30 @@ class NominationFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(Q(nominee__name__icontains=value) | Q(nominee__code__icontains=value))
+
+
+class AccountFilter(django_filters.FilterSet):
+    """The workspace's account list: by name or email, role, province, active or not, invitation pending."""
+
+    search = django_filters.CharFilter(label=_("Name or email"), method="filter_search")
+    role = django_filters.ChoiceFilter(label=_("Role"), field_name="profile__role", choices=Role.choices)
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"), field_name="profile__province",
+        queryset=Region.objects.filter(level=Region.Level.PROVINCE).order_by("name"))
+    active = django_filters.ChoiceFilter(label=_("Status"), field_name="is_active",
+                                         choices=[("1", _("active")), ("0", _("deactivated"))], method="filter_flag")
+    password = django_filters.ChoiceFilter(label=_("Password"), field_name="password_set",
+                                           choices=[("1", _("set")), ("0", _("invitation pending"))],
+                                           method="filter_flag")
+
+    def __init__(self, *args, provincial=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if provincial:  # a provincial committee sees its own province's reviewers only
+            del self.filters["role"], self.filters["province"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(first_name__icontains=value) | Q(last_name__icontains=value)
+                               | Q(username__icontains=value) | Q(email__icontains=value))
+
+    def filter_flag(self, queryset, name, value):
+        return queryset.filter(**{name: value == "1"})

@@ -104,3 +104,35 @@ class ConflictForm(forms.Form):
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("For example: you work for, advise or are related to the nominee. The committee sees this."),
     )
+
+
+class AccountForm(forms.Form):
+    """Invite a person or edit their account from the workspace. A provincial committee manages its own
+    province's reviewers only: the form then has no role or province to choose."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email address"), max_length=254,
+                             help_text=_("The invitation to set a password is sent here."))
+    username = forms.CharField(label=_("User name (optional)"), max_length=150, required=False,
+                               help_text=_("Leave it empty to use the email address to sign in."))
+    role = forms.ChoiceField(label=_("Role"))
+    province = forms.ModelChoiceField(label=_("Province"), queryset=None, required=False,
+                                      help_text=_("For a provincial committee member or a reviewer; empty for the "
+                                                  "national committee and observers."))
+    language = forms.ChoiceField(label=_("Language of the emails"))
+
+    def __init__(self, *args, roles, provincial, inviting=True, **kwargs):
+        from django.conf import settings
+
+        from .models import Region
+
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = settings.LANGUAGES
+        self.fields["role"].choices = [(role.value, role.label) for role in roles]
+        self.fields["province"].queryset = Region.objects.filter(level=Region.Level.PROVINCE).order_by("name")
+        if provincial:  # a provincial committee: its own province's reviewers, nothing to choose
+            del self.fields["role"], self.fields["province"]
+        if not inviting:
+            del self.fields["username"]
+            self.fields["email"].help_text = ""

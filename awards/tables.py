@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .audit_labels import action_label, object_label
+from .people import person_name
 from .scoring import display_score
 from .selectors.reviews import MY_STATUS_CHOICES
 
@@ -97,7 +98,8 @@ def leaderboard_records(ranking, areas):
 
 class AuditTable(CommitteeTable):
     at = tables.DateTimeColumn(verbose_name=_("When"), format="SHORT_DATETIME_FORMAT")
-    actor = tables.Column(verbose_name=_("Who"), accessor="actor", default="—", order_by=("actor__username",))
+    actor = tables.Column(verbose_name=_("Who"), accessor="actor", default="—",
+                          order_by=("actor__first_name", "actor__last_name", "actor__username"))
     action = tables.Column(verbose_name=_("Action"))
     object_type = tables.Column(verbose_name=_("Object"))
     object_id = tables.Column(verbose_name=_("Id"))
@@ -108,7 +110,7 @@ class AuditTable(CommitteeTable):
         order_by = ("-at",)
 
     def render_actor(self, value):
-        return value.get_full_name() or value.get_username()
+        return person_name(value)
 
     def value_actor(self, value):
         return value.get_username() if value else ""
@@ -213,3 +215,38 @@ class NominationTable(CommitteeTable):
 
     def value_eligibility(self, record):
         return record.eligibility
+
+
+class AccountTable(CommitteeTable):
+    """The accounts a committee manages: the name links to the account's page."""
+
+    name = tables.Column(verbose_name=_("Name"), empty_values=(), order_by=("first_name", "last_name", "username"))
+    email = tables.Column(verbose_name=_("Email address"))
+    role = tables.Column(verbose_name=_("Role"), accessor="profile__role", default="—")
+    province = tables.Column(verbose_name=_("Province"), accessor="profile__province__name", default="—")
+    is_active = tables.Column(verbose_name=_("Status"))
+    password_set = tables.Column(verbose_name=_("Password"))
+
+    class Meta(CommitteeTable.Meta):
+        row_attrs = {"data-account": lambda record: record.pk}
+
+    def render_name(self, record):
+        return format_html('<a href="{}">{}</a> <span class="muted">{}</span>',
+                           reverse("committee-account", args=[record.pk]), person_name(record), record.get_username())
+
+    def value_name(self, record):
+        return person_name(record)
+
+    def render_is_active(self, value):
+        return format_html('<span class="status status-{}">{}</span>', "active" if value else "inactive",
+                           _("active") if value else _("deactivated"))
+
+    def value_is_active(self, value):
+        return "1" if value else "0"
+
+    def render_password_set(self, value):
+        return _("set") if value else format_html('<span class="status status-draft">{}</span>',
+                                                  _("invitation pending"))
+
+    def value_password_set(self, value):
+        return "1" if value else "0"

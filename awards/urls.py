@@ -3,6 +3,7 @@ from django.urls import path
 
 from .views import committee, home
 from .views import jobs as job_views
+from .views import messages as message_views
 from .views import metrics as metrics_views
 from .views import reviewer as reviewer_views
 
@@ -17,6 +18,11 @@ urlpatterns = [
     path("panitia/pekerjaan/<int:job_id>/konfirmasi/", job_views.JobConfirmView.as_view(), name="job-confirm"),
     path("panitia/pekerjaan/<int:job_id>/masalah.csv", job_views.JobProblemsView.as_view(), name="job-problems"),
     path("panitia/pekerjaan/<int:job_id>/unduh/", job_views.JobDownloadView.as_view(), name="job-download"),
+    # Messages by email: reminders from the progress page, the list of messages, the development outbox.
+    path("panitia/babak/<int:round_id>/tahap/<int:stage_id>/ingatkan/", message_views.RemindView.as_view(),
+         name="committee-remind"),
+    path("panitia/pesan/", message_views.MessageLogView.as_view(), name="committee-messages"),
+    path("panitia/pesan/kotak-keluar/", message_views.OutboxView.as_view(), name="committee-outbox"),
     # Committee workspace (issue 6) and the public results page.
     path("panitia/", committee.OverviewView.as_view(), name="committee"),
     path("panitia/babak/<int:round_id>/", committee.RoundView.as_view(), name="committee-round"),
@@ -57,6 +63,15 @@ urlpatterns = [
          name="committee-nomination-screen"),
     path("panitia/babak/<int:round_id>/nominasi/usulan/", committee.NominationProposalsView.as_view(),
          name="committee-proposals"),
+    # Accounts and panels (issue 14).
+    path("panitia/akun/", committee.AccountsView.as_view(), name="committee-accounts"),
+    path("panitia/akun/undang/", committee.AccountInviteView.as_view(), name="committee-account-invite"),
+    path("panitia/akun/<int:account_id>/", committee.AccountEditView.as_view(), name="committee-account"),
+    path("panitia/akun/<int:account_id>/<str:action>/", committee.AccountActionView.as_view(),
+         name="committee-account-action"),
+    path("panitia/babak/<int:round_id>/panel/", committee.PanelsView.as_view(), name="committee-panels"),
+    path("panitia/babak/<int:round_id>/panel/<int:panel_id>/<str:action>/", committee.PanelActionView.as_view(),
+         name="committee-panel-action"),
     path("hasil/", committee.PublicResultsView.as_view(), name="public-results"),
     path("hasil/<int:year>/", committee.PublicResultsView.as_view(), name="public-results-year"),
     path("hasil/<int:year>/<int:snapshot_id>.json", committee.PublicResultContentView.as_view(),

@@ -104,3 +104,23 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_fields = ["object_id", "summary", "actor__username"]
     list_select_related = ["actor"]
     workspace_note = _("Every change of award data writes its audit row; the trail is also read at /panitia/audit/.")
+
+
+@admin.register(models.Job)
+class JobAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "created_by", "state", "created_at", "finished_at"]
+    list_filter = ["kind", "state"]
+    list_select_related = ["created_by"]
+    exclude = ["params", "result"]
+    workspace_note = _("Background jobs are started on the pages they serve (metrics, nominations, downloads) "
+                       "and followed on their own page, /panitia/pekerjaan/<id>/.")
+
+
+@admin.register(models.Message)
+class MessageAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "recipient", "email", "status", "created_at", "sent_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["email", "recipient__username"]
+    list_select_related = ["recipient"]
+    exclude = ["params"]
+    workspace_note = _("Messages are sent by the award itself; the committee reads the list on /panitia/pesan/.")

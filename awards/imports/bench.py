@@ -34,6 +34,8 @@ class BenchFigures:
     export_csv_first_byte_seconds: float | None = None
     export_csv_seconds: float | None = None
     export_xlsx_seconds: float | None = None
+    check_seconds: float | None = None  # the command's dry run of the same file
+    page: dict | None = None  # the upload page and the worker (bench_page_path)
     notes: list = field(default_factory=list)
 
     @property
@@ -112,14 +114,17 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bench_run(*, rows, path, acting_user, year=2024, reimport=False, export=False, progress=None):
+def bench_run(*, rows, path, acting_user, year=2024, reimport=False, export=False, progress=None, page=False):
     """Run the benchmark, importing as `acting_user` (the national committee), and return its figures;
-    leaves no benchmark nominees behind."""
+    leaves no benchmark nominees behind. With `page`, the same file also goes through the upload page and
+    a worker process (bench_page_path)."""
     figures = BenchFigures(rows=rows, values=rows * len(METRICS))
     bench_prepare()
     started = time.perf_counter()
     bench_write_file(path, rows)
     figures.write_file_seconds = time.perf_counter() - started
+    if page:
+        figures.check_seconds = metrics_import(path=path, year=year, acting_user=acting_user, dry_run=True).seconds
 
     result = metrics_import(path=path, year=year, acting_user=acting_user, progress=progress)
     if not result.ok:
@@ -145,6 +150,54 @@ def bench_run(*, rows, path, acting_user, year=2024, reimport=False, export=Fals
         export_xlsx_file(spec, str(path) + ".export.xlsx")
         figures.export_xlsx_seconds = time.perf_counter() - started
     bench_clear()
+    if page:
+        figures.page = bench_page_path(path=path, year=year, acting_user=acting_user)
+        bench_clear()
     figures.raw_seconds = bench_raw_load(rows, year)
     bench_clear()
+    return figures
+
+
+def bench_page_path(*, path, year, acting_user):
+    """The same file through the upload page (Django's test client, in this process) and a job worker (a
+    process of its own, `manage.py db_worker --batch`): the upload request's time, then the check's and
+    the import's time on the worker, and the worker's peak memory."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+    from django.test import Client, override_settings
+    from django.urls import reverse
+
+    from ..models import Job
+
+    def worker():
+        # The worker runs until the queue is empty; its peak memory is this process's largest child's.
+        started = time.perf_counter()
+        subprocess.run([sys.executable, str(settings.BASE_DIR / "manage.py"), "db_worker", "--batch",
+                        "--no-startup-delay", "--no-reload"], check=True, stdout=subprocess.DEVNULL)
+        return time.perf_counter() - started
+
+    figures = {}
+    with override_settings(PARITRANA_REQUIRE_SECOND_FACTOR=False, ALLOWED_HOSTS=["testserver"]):
+        client = Client()
+        client.force_login(acting_user)
+        with open(path, "rb") as handle:
+            started = time.perf_counter()
+            response = client.post(reverse("metrics-import"), {"file": handle, "year": year})
+            figures["upload_seconds"] = time.perf_counter() - started
+        if response.status_code != 302:
+            raise RuntimeError(f"the upload page answered {response.status_code}")
+        check = Job.objects.latest("pk")
+        figures["check_worker_seconds"] = worker()
+        check.refresh_from_db()
+        figures["check_seconds"] = (check.finished_at - check.started_at).total_seconds()
+        client.post(reverse("job-confirm", args=[check.pk]))
+        check.refresh_from_db()
+        figures["import_worker_seconds"] = worker()
+        done = Job.objects.get(pk=check.follow_up_id)
+        figures["import_seconds"] = (done.finished_at - done.started_at).total_seconds()
+        if done.state != "done" or not done.result.get("applied"):
+            raise RuntimeError(f"the page's import did not apply: {done.state} {done.error}")
+    figures["worker_peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return figures

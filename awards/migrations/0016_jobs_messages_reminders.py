@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
             name='Message',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('invitation', 'Invitation'), ('assignments', 'New assignments'), ('stage_open', 'Stage opened'), ('reminder', 'Deadline reminder'), ('manual_reminder', 'Reminder from the committee')], max_length=16, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('invitation', 'Invitation'), ('assignments', 'New assignments'), ('stage_open', 'Stage opened'), ('reminder', 'Deadline reminder'), ('manual_reminder', 'Reminder from the committee'), ('password_reset', 'Password reset link')], max_length=16, verbose_name='kind')),
                 ('email', models.EmailField(max_length=254, verbose_name='email address')),
                 ('subject', models.CharField(max_length=300, verbose_name='subject')),
                 ('summary', models.CharField(blank=True, max_length=300, verbose_name='what')),

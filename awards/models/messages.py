@@ -11,6 +11,7 @@ class MessageKind(models.TextChoices):
     STAGE_OPEN = "stage_open", _("Stage opened")
     REMINDER = "reminder", _("Deadline reminder")
     MANUAL_REMINDER = "manual_reminder", _("Reminder from the committee")
+    PASSWORD_RESET = "password_reset", _("Password reset link")
 
 
 class MessageStatus(models.TextChoices):

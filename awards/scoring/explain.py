@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from ..models import Stage
+from ..people import name_from
 from .metric_sql import metric_details, stage_plan
 from .ranking import category_criteria
 from .rules import HUNDRED, ZERO, exact, round_score
@@ -23,7 +24,7 @@ class CriterionExplanation:
     round_points: Decimal  # points of the round score: contribution · W ÷ Σ W
     share: Decimal  # percent of the round score
     metric: object = None  # MetricDetail for metric criteria
-    reviewers: list = field(default_factory=list)  # [(username, ReviewerScore)] for judged criteria
+    reviewers: list = field(default_factory=list)  # [(name, ReviewerScore)] for judged criteria
     spread: Decimal | None = None
     disagreement: bool = False
 
@@ -105,7 +106,9 @@ def explain(ranking, nomination):
     weighted_total = sum((w for w in ranking.weights.values() if w > 0), ZERO)
     reviewer_ids = {r.reviewer_id for result in ranking.results.values()
                     for score in result.judged.get(nomination_id, {}).values() for r in score.reviewers}
-    names = dict(get_user_model().objects.filter(id__in=reviewer_ids).values_list("id", "username")) if reviewer_ids else {}
+    names = {user_id: name_from(first, last, username) for user_id, first, last, username in
+             get_user_model().objects.filter(id__in=reviewer_ids).values_list(
+                 "id", "first_name", "last_name", "username")} if reviewer_ids else {}
     stages = []
     with exact():
         for stage in ranking.stages:

@@ -23,6 +23,7 @@ from ..models import (
     Stage,
     StageKind,
 )
+from ..people import name_from
 from ..scoring import ScoringError, default_stage, rank_group
 from ..scoring.judged import shared_cache
 from ..scoring.metric_sql import fetch_with_settings
@@ -256,9 +257,14 @@ def round_progress(round_):
     submitted = Count("id", filter=Q(status=AssignmentStatus.SUBMITTED))
     per_stage = list(assignments.values("stage__id", "stage__kind", "stage__status", "stage__position")
                      .annotate(total=Count("id"), submitted=submitted).order_by("stage__position"))
-    per_reviewer = list(assignments.values("reviewer__username", "stage__kind", "stage__position")
+    per_reviewer = list(assignments.values("reviewer_id", "reviewer__username", "reviewer__first_name",
+                                           "reviewer__last_name", "stage__id", "stage__status", "stage__kind",
+                                           "stage__position")
                         .annotate(total=Count("id"), submitted=submitted)
                         .order_by("reviewer__username", "stage__position"))
+    for row in per_reviewer:
+        row["reviewer_name"] = name_from(row["reviewer__first_name"], row["reviewer__last_name"],
+                                         row["reviewer__username"])
     per_province = list(assignments.values("nomination__nominee__province_id", "nomination__nominee__province__name",
                                            "stage__kind", "stage__position")
                         .annotate(total=Count("id"), submitted=submitted)
@@ -274,16 +280,17 @@ def round_progress(round_):
 def reviewer_loads(round_):
     """Every member of the round's panels with their assignments at each scored stage (also zero)."""
     members = list(Panel.members.through.objects.filter(panel__round=round_)
-                   .values_list("user_id", "user__username", "panel__name").order_by("user__username"))
+                   .values_list("user_id", "user__username", "user__first_name", "user__last_name", "panel__name")
+                   .order_by("user__username"))
     counts = {}
     for reviewer_id, kind, total, submitted in (
             Assignment.objects.filter(stage__round=round_).values_list("reviewer_id", "stage__kind")
             .annotate(total=Count("id"), submitted=Count("id", filter=Q(status=AssignmentStatus.SUBMITTED)))
             .values_list("reviewer_id", "stage__kind", "total", "submitted").order_by()):
         counts[(reviewer_id, kind)] = (total, submitted)
-    return [{"id": user_id, "username": username, "panel": panel,
+    return [{"id": user_id, "username": username, "name": name_from(first, last, username), "panel": panel,
              "stages": {kind: counts.get((user_id, kind), (0, 0)) for kind in ("assessment", "interview")}}
-            for user_id, username, panel in members]
+            for user_id, username, first, last, panel in members]
 
 
 def round_conflicts(round_):

@@ -23,6 +23,7 @@ from ..models import (
     Score,
     StageStatus,
 )
+from ..people import person_name
 from ..scoring import display_score, nomination_metric_scores
 from ..services.reviews import locked_reason
 
@@ -246,7 +247,7 @@ def _compliance(nominee, values):
 def _reviewer_label(stage, index, user):
     if stage.hide_reviewer_names:
         return _("Reviewer %(number)s") % {"number": index}
-    return user.get_full_name() or user.username
+    return person_name(user)
 
 
 def scoring_page(assignment):

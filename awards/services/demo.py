@@ -91,6 +91,9 @@ def _committee_member():
     return user
 
 
+DEMO_MAIL_DOMAIN = "demo.paritrana.example"
+
+
 def _users(committee):
     """The demo accounts, their roles and provinces; the committee's admin permissions through its group; the
     committee accounts' authenticator app with the published secret."""
@@ -112,6 +115,7 @@ def _users(committee):
             user = User(username=username)
             user.set_password(DEMO_PASSWORD)
         user.first_name, user.last_name, user.is_staff = first, last, staff
+        user.email = user.email or f"{username}@{DEMO_MAIL_DOMAIN}"  # the demo's mail lands in the outbox
         account_save(user=user, acting_user=committee)
         profile_set(user=user, role=role, province=provinces.get(province), acting_user=committee)
         if role == Role.COMMITTEE and not user.groups.filter(pk=group.pk).exists():

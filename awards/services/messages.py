@@ -12,6 +12,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -29,7 +30,10 @@ from ..tokens import invitation_tokens
 logger = logging.getLogger(__name__)
 
 
-def _language(user):
+def _language(user, message=None):
+    """The language to write to `user` in: the one the message was asked for in, else the account's."""
+    if message is not None and message.params.get("language"):
+        return message.params["language"]
     profile = getattr(user, "profile", None)
     return profile.language if profile else settings.LANGUAGE_CODE
 
@@ -70,6 +74,15 @@ def invitation_send(*, user, acting_user):
         message = _message(MessageKind.INVITATION, user, subject=_("Your Paritrana account"),
                            summary=_("Invitation to set a password"), sent_by=acting_user,
                            province_id=permissions.province_of(user))
+    return _queue([message])
+
+
+def password_reset_send(*, user, language):
+    """A link to choose a new password, asked for on the sign-in page (by anyone who knows the address:
+    the link goes only to the account's own address), in the language of that page."""
+    with translation.override(language):
+        message = _message(MessageKind.PASSWORD_RESET, user, subject=_("Password reset on Paritrana"),
+                           summary=_("Password reset link"), params={"language": language})
     return _queue([message])
 
 
@@ -181,12 +194,16 @@ def site_link(path):
 def compose(message):
     """The body of `message`, in its recipient's language, written now."""
     recipient = message.recipient
-    with translation.override(_language(recipient)):
+    with translation.override(_language(recipient, message)):
         context = {"message": message, "name": person_name(recipient), "site": site_link("/")}
         if message.kind == MessageKind.INVITATION:
             context["link"] = site_link(reverse("invitation_accept", args=[
                 urlsafe_base64_encode(force_bytes(recipient.pk)), invitation_tokens.make_token(recipient)]))
             context["days"] = settings.PARITRANA_INVITATION_DAYS
+            context["username"] = recipient.get_username()
+        elif message.kind == MessageKind.PASSWORD_RESET:
+            context["link"] = site_link(reverse("password_reset_confirm", args=[
+                urlsafe_base64_encode(force_bytes(recipient.pk)), default_token_generator.make_token(recipient)]))
             context["username"] = recipient.get_username()
         elif message.kind == MessageKind.ASSIGNMENTS:
             context["assignments"] = (Assignment.objects.filter(pk__in=message.params.get("assignments", []))

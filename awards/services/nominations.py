@@ -19,6 +19,7 @@ from ..models import (
     StageKind,
     StageStatus,
 )
+from ..people import person_name
 from ..scoring import ScoringError, rank_group
 from .audit import audit_record
 
@@ -108,7 +109,7 @@ def _stale_message(nomination):
     """Who decided what on `nomination` since the page was shown, for the refusal of a stale decision."""
     event = (AuditEvent.objects.filter(action="nomination_screen", object_type=Nomination._meta.label_lower,
                                        object_id=str(nomination.pk)).select_related("actor").first())
-    who = (event.actor.get_full_name() or event.actor.get_username()) if event and event.actor else _("someone")
+    who = person_name(event.actor) if event and event.actor else _("someone")
     decision = nomination.get_eligibility_display()
     if nomination.eligibility_reason:
         decision = f"{decision} ({nomination.eligibility_reason})"

@@ -44,7 +44,9 @@ def pages(award, snapshot):
         ("snapshot", reverse("committee-snapshot", args=[snapshot.id]), read_provincial),
         ("snapshot content", reverse("committee-snapshot-content", args=[snapshot.id]), read_provincial),
         ("snapshot csv", reverse("committee-snapshot-export", args=[snapshot.id, "csv"]), read_provincial),
-        ("snapshot pdf", reverse("committee-snapshot-export", args=[snapshot.id, "pdf"]), read_provincial),
+        # The PDF is drawn by a job worker: the page leads to the job's page.
+        ("snapshot pdf", reverse("committee-snapshot-export", args=[snapshot.id, "pdf"]),
+         {role: 302 if status == 200 else status for role, status in read_provincial.items()}),
         ("stage close form", reverse("committee-stage-action", args=[p.id, stage.id, "reopen"]),
          manage_provincial),
         ("nominations", reverse("committee-nominations", args=[p.id]), read_provincial),
@@ -57,6 +59,10 @@ def pages(award, snapshot):
         ("progress", reverse("committee-progress", args=[p.id]), read_provincial),
         ("national progress", reverse("committee-progress", args=[n.id]), read_national),
         ("audit", reverse("committee-audit"), everyone_reading),
+        ("messages", reverse("committee-messages"), {**everyone_reading, "observer": 403}),
+        # The outbox exists only where mail is kept in files (development); the tests keep it in memory.
+        ("outbox", reverse("committee-outbox"), {**read_national, "committee": 404, "observer": 403}),
+        ("remind", reverse("committee-remind", args=[p.id, award.stages["assessment"].id]), manage_provincial),
     ]
 
 

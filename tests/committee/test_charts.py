@@ -26,6 +26,6 @@ def test_distribution_and_calibration_charts(english, award):
     assert distributions["regulasi"]["counts"] == [5, 0, 0, 0, 0, 0, 0, 0, 0, 10]
     calibration = response.context["calibration"]
     # Submitted scores: penilai2 and penilai3, 15 nominations × 2 judged criteria each; penilai1 none.
-    assert [(row["reviewer"], row["count"]) for row in calibration] == [(None, 60), ("penilai2", 30), ("penilai3", 30)]
+    assert [(row["reviewer"], row["count"]) for row in calibration] == [(None, 60), ("Penilai Dua (demo)", 30), ("Penilai Tiga (demo)", 30)]
     page = response.content.decode()
     assert page.count('<rect x=') == 80 and page.count('class="mean') == 3

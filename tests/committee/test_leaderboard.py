@@ -52,7 +52,7 @@ def test_explanation_shows_every_criterion_and_reviewer(english, award):
     assert [label for label, _s in response.context["stage_explanations"]] == ["Assessment"]
     for criterion in explanation.stages[0].criteria:
         assert f"({criterion.code})" in page
-    assert "penilai2: " in page and "penilai3: " in page
+    assert "Penilai Dua (demo): " in page and "Penilai Tiga (demo): " in page  # reviewers by full name
     missing = reverse("committee-explanation", args=[award.provincial.id, award.pemkab.id, 999999])
     assert english.get(missing).status_code == 404
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 # Data with a lifecycle: changed in the workspace by its services, never added in the admin (stages come
 # with their round).
-READ_ONLY = {"nomination", "assignment", "conflict", "score", "resultsnapshot", "auditevent", "stage"}
+READ_ONLY = {"nomination", "assignment", "conflict", "score", "resultsnapshot", "auditevent", "stage", "job", "message"}
 
 
 def test_committee_walks_every_admin_page(client, committee, django_assert_max_num_queries):

@@ -55,3 +55,17 @@ def test_database_url_selects_postgresql(monkeypatch):
     config = database_from_env(BASE_DIR / "x.sqlite3")["default"]
     assert config["ENGINE"] == "django.db.backends.sqlite3"
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+
+
+def test_production_keeps_files_in_a_private_s3_bucket_when_one_is_named():
+    script = ("from django.core.files.storage import storages; s = storages['default']; "
+              "print(type(s).__name__, getattr(s, 'bucket_name', '-'), getattr(s, 'endpoint_url', '-'), "
+              "getattr(s, 'default_acl', '-'), getattr(s, 'querystring_auth', '-'))")
+    base = {"SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "paritrana.example"}
+    result = run_production_check({**base, "S3_BUCKET": "paritrana-files", "S3_ENDPOINT_URL": "http://minio.internal:9000",
+                                   "S3_ACCESS_KEY_ID": "a", "S3_SECRET_ACCESS_KEY": "b"},
+                                  command=("shell", "--no-imports", "-c", script))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["S3Storage", "paritrana-files", "http://minio.internal:9000", "private", "True"]
+    without = run_production_check(base, command=("shell", "--no-imports", "-c", script))
+    assert without.stdout.split()[0] == "FileSystemStorage"

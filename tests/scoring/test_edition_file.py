@@ -170,9 +170,11 @@ def test_round_with_its_own_stages_round_trips(rules):
     f.province("31", "DKI Jakarta")
     rules["rounds"].append({"round": "31", "stages": [
         {"kind": "screening", "position": 1, "weight": "0", "calibrate": False, "aggregation": "mean",
-         "disagreement_threshold": "30", "hide_other_scores": True, "hide_reviewer_names": False},
+         "disagreement_threshold": "30", "hide_other_scores": True, "hide_reviewer_names": False,
+         "reminder_days": 3},
         {"kind": "assessment", "position": 2, "weight": "100", "calibrate": True, "aggregation": "median",
-         "disagreement_threshold": "25", "hide_other_scores": True, "hide_reviewer_names": True},
+         "disagreement_threshold": "25", "hide_other_scores": True, "hide_reviewer_names": True,
+         "reminder_days": 3},
     ]})
     edition, _notes = load(rules)
     # The national round's stages are the file's default; round 31 differs, so it carries its own.

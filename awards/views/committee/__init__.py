@@ -1,4 +1,5 @@
 """The committee workspace under /panitia/ and the public results under /hasil/, one module per area."""
+from .accounts import AccountActionView, AccountEditView, AccountInviteView, AccountsView
 from .advancement import AdvancementView
 from .frozen import (
     FreezeView,
@@ -17,6 +18,7 @@ from .nominations import (
     NominationScreenView,
     NominationsView,
 )
+from .panels import PanelActionView, PanelsView
 from .results import (
     AuditView,
     ChartsView,
@@ -30,6 +32,7 @@ from .results import (
 from .work import AssignmentActionView, AssignmentsView, ProgressView
 
 __all__ = [
+    "AccountActionView", "AccountEditView", "AccountInviteView", "AccountsView", "PanelActionView", "PanelsView",
     "AdvancementView", "ChartsView", "SnapshotExportView",
     "AssignmentActionView", "AssignmentsView", "ProgressView",
     "AuditView", "ExplanationView", "FreezeView", "LeaderboardExportView", "LeaderboardView", "NominationAddView",

@@ -20,6 +20,7 @@ from ... import permissions
 from ...filters import AuditFilter, LeaderboardFilter
 from ...imports.tabular import neutralise
 from ...models import Stage, StageKind
+from ...people import name_from
 from ...scoring import ScoringError, default_stage, explain, rank_group
 from ...scoring.judged import shared_cache as judged_cache
 from ...scoring.ranking import collector_paused
@@ -67,7 +68,9 @@ class OverviewView(CommitteeMixin, TemplateView):
     template_name = "awards/committee/overview.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(editions=selectors.committee_overview(self.request.user), **kwargs)
+        return super().get_context_data(editions=selectors.committee_overview(self.request.user),
+                                         can_manage_accounts=permissions.is_committee_member(self.request.user),
+                                         **kwargs)
 
 
 class RoundView(CommitteeMixin, TemplateView):
@@ -340,7 +343,9 @@ class ChartsView(CommitteeMixin, GroupMixin, TemplateView):
             raise Http404
         reviewer_ids = {r.reviewer_id for scores in self.ranking.results[self.stage.kind].judged.values()
                         for judged in scores.values() for r in judged.reviewers}
-        names = dict(get_user_model().objects.filter(id__in=reviewer_ids).values_list("id", "username"))
+        names = {user_id: name_from(first, last, username) for user_id, first, last, username in
+                 get_user_model().objects.filter(id__in=reviewer_ids).values_list(
+                     "id", "first_name", "last_name", "username")}
         return super().get_context_data(
             round=self.round, category=self.category, stage=self.stage,
             distributions=charts.score_distributions(self.ranking),

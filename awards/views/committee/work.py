@@ -82,6 +82,7 @@ class ProgressView(CollectorPausedMixin, CommitteeMixin, TemplateView):
         # The flags go to the template as HTML only: a context value stays in the template engine's
         # reference cycle (a RequestContext and its dicts) until the collector frees it.
         return super().get_context_data(round=round_, progress=selectors.round_progress(round_),
+                                        can_manage=permissions.can_manage_round(self.request.user, round_),
                                         flag_items=flag_items(round_, flags),
                                         conflicts=selectors.round_conflicts(round_), **kwargs)
 
