@@ -8,6 +8,7 @@ ACTION_LABELS = {
     "account_change": _("account changed"),
     "account_password": _("password changed"),
     "account_password_reset": _("password reset by an emailed link"),
+    "account_invitation_accept": _("password chosen through the invitation link"),
     "sign_in": _("signed in"),
     "sign_in_failed": _("sign-in failed"),
     "sign_in_refused": _("sign-in refused while locked"),

@@ -135,7 +135,21 @@ def _result_pdf(job, params):
     return annex_filename(content, snapshot.digest), write
 
 
-EXPORTS = {"metrics_xlsx": _metrics_xlsx, "result_pdf": _result_pdf}
+def _leaderboard_xlsx(job, params):
+    from django.http import QueryDict
+
+    from ..views.committee.results import LeaderboardGroup, leaderboard_export, xlsx_write
+
+    group = LeaderboardGroup(user=job.created_by, round_id=params["round"], category_id=params["category"],
+                             query=QueryDict(params["query"]))
+    try:
+        name, header, rows = leaderboard_export(group, group.request.GET)
+    except (PermissionDenied, Http404):
+        raise _not_allowed() from None
+    return f"{name}.xlsx", lambda path: xlsx_write(path, name, header, rows)
+
+
+EXPORTS = {"metrics_xlsx": _metrics_xlsx, "result_pdf": _result_pdf, "leaderboard_xlsx": _leaderboard_xlsx}
 
 RUNNERS = {
     JobKind.METRICS_CHECK: run_metrics,

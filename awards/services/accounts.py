@@ -145,11 +145,13 @@ def _profile_write(*, user, role, province, language, acting_user):
     return profile
 
 
-def account_own_password_set(*, user, password, by_reset_link=False):
-    """The account holder sets their own password: from the password page (knowing the old one) or through
-    an emailed reset link; the audit row says only that it changed, and how."""
-    return _password_set(user=user, password=password, actor=None,
-                         action="account_password_reset" if by_reset_link else "account_password")
+def account_own_password_set(*, user, password, by_reset_link=False, by_invitation=False):
+    """The account holder sets their own password: from the password page (knowing the old one), through
+    an emailed reset link, or through their invitation's link; the audit row says only that it changed,
+    and how."""
+    action = ("account_invitation_accept" if by_invitation else "account_password_reset" if by_reset_link
+              else "account_password")
+    return _password_set(user=user, password=password, actor=None, action=action)
 
 
 # The workspace's account management: invite, edit, deactivate, reactivate, invite again.

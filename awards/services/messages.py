@@ -221,7 +221,7 @@ def messages_deliver(message_ids):
     sent = 0
     for message_id in message_ids:
         with transaction.atomic():
-            message = (Message.objects.select_for_update().select_related("recipient__profile")
+            message = (Message.objects.select_for_update(of=("self",)).select_related("recipient__profile")
                        .filter(pk=message_id, status=MessageStatus.QUEUED).first())
             if message is None:
                 continue  # sent already, by another worker or an earlier run

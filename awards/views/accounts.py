@@ -67,7 +67,7 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         user = account_own_password_set(user=form.user, password=form.cleaned_data["new_password1"],
-                                        by_reset_link=True)
+                                        by_invitation=True)
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         return HttpResponseRedirect(self.get_success_url())

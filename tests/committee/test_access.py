@@ -38,7 +38,7 @@ def pages(award, snapshot):
         ("leaderboard csv", reverse("committee-leaderboard-export", args=[p.id, award.pemkab.id, "csv"]),
          read_provincial),
         ("leaderboard xlsx", reverse("committee-leaderboard-export", args=[p.id, award.pemkab.id, "xlsx"]),
-         read_provincial),
+         {role: 302 if status == 200 else status for role, status in read_provincial.items()}),
         ("explanation", reverse("committee-explanation", args=[p.id, award.pemkab.id, nomination.id]),
          read_provincial),
         ("snapshot", reverse("committee-snapshot", args=[snapshot.id]), read_provincial),

@@ -26,6 +26,12 @@ def link_in(message):
     return re.search(r"http://testserver(/\S+)", message.body).group(1)
 
 
+@pytest.fixture(autouse=True)
+def english_recipients(award):
+    """The demo's people read their mail in English here (each test that needs Indonesian says so)."""
+    Profile.objects.update(language="en")
+
+
 @pytest.fixture
 def site(settings):
     settings.PARITRANA_SITE_URL = "http://testserver"
@@ -39,7 +45,8 @@ def invited(award, username="baru", email="baru@example.org", language="en"):
     return user
 
 
-def test_an_invitation_link_sets_the_password_once_and_signs_in(award, client, site):
+def test_an_invitation_link_sets_the_password_once_and_signs_in(award, english, site):
+    client = english
     user = invited(award)
     run_worker()
 
@@ -57,10 +64,10 @@ def test_an_invitation_link_sets_the_password_once_and_signs_in(award, client, s
     assert user.check_password("Lampung-Bersatu-2025")
     assert Message.objects.get(recipient=user).status == MessageStatus.SENT
 
-    client.logout()
+    client.logout()  # and with it the language cookie: the page speaks Indonesian
     again = client.get(link, follow=True)
     assert again.context["validlink"] is False
-    assert "This invitation link no longer works" in again.content.decode()
+    assert "Tautan undangan ini tidak berlaku lagi" in again.content.decode()
 
 
 def test_an_invitation_expires(award, client, site, settings):

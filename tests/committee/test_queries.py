@@ -28,7 +28,6 @@ def urls(award, category, nomination, snapshot):
         "leaderboard": reverse("committee-leaderboard", args=[p, category.id]),
         "leaderboard filtered": reverse("committee-leaderboard", args=[p, category.id]) + "?search=Nominee&flag=",
         "leaderboard csv": reverse("committee-leaderboard-export", args=[p, category.id, "csv"]),
-        "leaderboard xlsx": reverse("committee-leaderboard-export", args=[p, category.id, "xlsx"]),
         "explanation": reverse("committee-explanation", args=[p, category.id, nomination.id]),
         "snapshot": reverse("committee-snapshot", args=[snapshot.id]),
         "audit": reverse("committee-audit"),
@@ -49,7 +48,7 @@ PINNED = {
     # savepoint: 4 more); the next views read them (scoring/judged.py, metric_cache.py). A leaderboard
     # reads the region of its page's rows only, and the ids its filters keep only when a filter is set.
     "overview": 5, "round": 8, "leaderboard": 21, "leaderboard filtered": 14, "leaderboard csv": 12,
-    "leaderboard xlsx": 12, "explanation": 12, "snapshot": 5, "audit": 5, "nominations": 9, "assignments": 9,
+    "explanation": 12, "snapshot": 5, "audit": 5, "nominations": 9, "assignments": 9,
     # Progress ranks each of the round's categories for its flags: 8 categories here (the demo's 7 + 1),
     # the round's stages and their criteria read once for all of them; one demo category with judged
     # scores fills its cache entry here, and the 7 not viewed yet fill their metric rows entries (4

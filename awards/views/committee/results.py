@@ -3,6 +3,7 @@ are in frozen.py)."""
 import csv
 import io
 from contextlib import nullcontext
+from types import SimpleNamespace
 
 import django_tables2 as tables
 from django.contrib import messages
@@ -19,7 +20,7 @@ from django_tables2 import SingleTableMixin
 from ... import permissions
 from ...filters import AuditFilter, LeaderboardFilter
 from ...imports.tabular import neutralise
-from ...models import Stage, StageKind
+from ...models import JobKind, Stage, StageKind
 from ...people import name_from
 from ...scoring import ScoringError, default_stage, explain, rank_group
 from ...scoring.judged import shared_cache as judged_cache
@@ -27,6 +28,7 @@ from ...scoring.ranking import collector_paused
 from ...selectors import committee as selectors
 from ...selectors.charts import province_coverage
 from ...services import stages as stages_service
+from ...services.jobs import job_start
 from ...tables import AuditTable, LeaderboardTable, explanation_url, leaderboard_records
 
 
@@ -196,28 +198,49 @@ def filtered_records(ranking, nominations, filterset, areas=True):
 
 
 class LeaderboardExportView(CommitteeMixin, GroupMixin, View):
-    """The leaderboard as streamed CSV or as XLSX, with the page's filters."""
+    """The leaderboard with the page's filters: CSV streamed now; XLSX prepared by a job worker (a national
+    category has thousands of rows), whose page offers it when ready."""
 
     shared_cache = True
 
     def get(self, request, round_id, category_id, fmt):
         if fmt not in ("csv", "xlsx"):
             raise Http404
-        self.load_group()
-        if self.ranking is None:
-            raise Http404
-        filterset = LeaderboardFilter(request.GET or None, queryset=selectors.group_nominations(self.round, self.category),
-                                      round_=self.round)
-        records = filtered_records(self.ranking, filterset.qs, filterset)
-        header = [_("Rank"), _("Code"), _("Nominee"), _("Region"), _("Round score"),
-                  *[label for _kind, label in self.stage_columns()], _("Flags")]
-        kinds = [kind for kind, _label in self.stage_columns()]
-        rows = ([r["rank"], r["nominee_code"], r["nominee_name"], r["area"], str(r["round_score"]),
-                 *[str(r["stage_scores"].get(kind, "")) for kind in kinds], " ".join(r["flags"])] for r in records)
-        name = f"peringkat-{self.category.code}-{self.round.key}-{self.stage.kind}"
-        if fmt == "csv":
-            return csv_response(name, header, rows)
-        return xlsx_response(name, header, rows)
+        if fmt == "xlsx":
+            round_ = selectors.access_round(request.user, round_id)
+            category = selectors.round_category(round_, category_id)
+            job = job_start(kind=JobKind.EXPORT, acting_user=request.user, params={
+                "export": "leaderboard_xlsx", "round": round_.id, "category": category.id,
+                "query": request.GET.urlencode(), "filename": f"peringkat-{category.code}-{round_.key}.xlsx"})
+            return redirect("job", job.pk)
+        name, header, rows = leaderboard_export(self, request.GET)
+        return csv_response(name, header, rows)
+
+
+class LeaderboardGroup(GroupMixin):
+    """A leaderboard's group as a job worker resolves it: for the person who asked, with their query."""
+
+    shared_cache = True
+
+    def __init__(self, *, user, round_id, category_id, query):
+        self.request = SimpleNamespace(user=user, GET=query)
+        self.kwargs = {"round_id": round_id, "category_id": category_id}
+
+
+def leaderboard_export(group, query):
+    """(file name, header, rows) of the leaderboard of `group` (a GroupMixin) filtered by `query`."""
+    group.load_group()
+    if group.ranking is None:
+        raise Http404
+    filterset = LeaderboardFilter(query or None, queryset=selectors.group_nominations(group.round, group.category),
+                                  round_=group.round)
+    records = filtered_records(group.ranking, filterset.qs, filterset)
+    header = [_("Rank"), _("Code"), _("Nominee"), _("Region"), _("Round score"),
+              *[label for _kind, label in group.stage_columns()], _("Flags")]
+    kinds = [kind for kind, _label in group.stage_columns()]
+    rows = ([r["rank"], r["nominee_code"], r["nominee_name"], r["area"], str(r["round_score"]),
+             *[str(r["stage_scores"].get(kind, "")) for kind in kinds], " ".join(r["flags"])] for r in records)
+    return f"peringkat-{group.category.code}-{group.round.key}-{group.stage.kind}", header, rows
 
 
 def safe_cells(row):
@@ -244,7 +267,8 @@ def csv_response(name, header, rows):
     return response
 
 
-def xlsx_response(name, header, rows):
+def xlsx_write(target, name, header, rows):
+    """Rows into an XLSX workbook (openpyxl's write-only mode) saved to `target`, a path or a file."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -252,8 +276,12 @@ def xlsx_response(name, header, rows):
     sheet.append([str(h) for h in header])
     for row in rows:
         sheet.append(safe_cells(row))
+    workbook.save(target)
+
+
+def xlsx_response(name, header, rows):
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    xlsx_write(buffer, name, header, rows)
     response = HttpResponse(buffer.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
