@@ -213,3 +213,18 @@ def test_the_list_of_messages_is_scoped(award, client, django_assert_max_num_que
         assert client.get(reverse("committee-messages")).status_code == 403
     client.force_login(award.provincial_committee)
     assert client.get(reverse("committee-outbox")).status_code in (403, 404)
+
+
+def test_the_development_outbox_shows_the_mail_as_sent(award, english, settings, tmp_path, site):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path / "outbox"
+    invited(award)
+    run_worker()
+    english.force_login(award.committee)
+    assert "Read the development outbox" in english.get(reverse("committee-messages")).content.decode()
+    page = english.get(reverse("committee-outbox"))
+    mails = [m for m in page.context["mails"] if m["to"] == "baru@example.org"]
+    assert [m["subject"] for m in mails] == ["Your Paritrana account"]
+    assert "/akun/undangan/" in mails[0]["body"]
+    english.force_login(award.provincial_committee)
+    assert english.get(reverse("committee-outbox")).status_code == 403
