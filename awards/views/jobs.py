@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from .. import permissions
-from ..imports.uploads import problems_open
+from ..imports.uploads import problems_open, upload_delete, upload_store
 from ..models import Job, JobKind, JobState, Round
 from ..services.jobs import JobBusy, job_is_lost, job_start
 
@@ -126,6 +126,21 @@ class JobDownloadView(LoginRequiredMixin, View):
             raise Http404
         return FileResponse(default_storage.open(job.file_name, "rb"), as_attachment=True,
                             filename=job.result.get("filename"))
+
+
+def start_file_check(request, form, *, kind, lock_key, **params):
+    """Keep the form's uploaded file and queue its check: the job, or None when the same work is under way
+    (the file is then dropped and the form says why)."""
+    uploaded = form.cleaned_data["file"]
+    token = upload_store(uploaded)
+    params = {"token": token, "filename": uploaded.name, **params}
+    try:
+        return job_start(kind=kind, acting_user=request.user, params=params, lock_key=lock_key,
+                         busy_message=busy_message(Job(kind=kind, params=params)))
+    except JobBusy as busy:
+        upload_delete(token)
+        form.add_error(None, str(busy))
+        return None
 
 
 def recent_jobs(user, kinds, *, limit=5):

@@ -9,10 +9,9 @@ from django.views import View
 from .. import permissions
 from ..imports.forms import MetricsExportForm, MetricsUploadForm
 from ..imports.metrics_export import MetricsExport, export_csv_chunks, export_provinces_for
-from ..imports.uploads import upload_delete, upload_store
-from ..models import Edition, Job, JobKind, Role
-from ..services.jobs import JobBusy, job_start
-from .jobs import busy_message, recent_jobs
+from ..models import Edition, JobKind, Role
+from ..services.jobs import job_start
+from .jobs import recent_jobs, start_file_check
 
 
 def default_year():
@@ -54,16 +53,9 @@ class MetricsImportPreviewView(LoginRequiredMixin, View):
         if not form.is_valid():
             return render(request, "awards/metrics/index.html", index_context(request, upload_form=form), status=400)
         data = form.cleaned_data
-        token = upload_store(data["file"])
-        params = {"token": token, "year": data["year"], "indonesian_numbers": data["indonesian_numbers"],
-                  "filename": data["file"].name}
-        try:
-            job = job_start(kind=JobKind.METRICS_CHECK, acting_user=request.user, params=params,
-                            lock_key=f"metrics:{data['year']}",
-                            busy_message=busy_message(Job(kind=JobKind.METRICS_CHECK, params=params)))
-        except JobBusy as busy:
-            upload_delete(token)
-            form.add_error(None, str(busy))
+        job = start_file_check(request, form, kind=JobKind.METRICS_CHECK, lock_key=f"metrics:{data['year']}",
+                               year=data["year"], indonesian_numbers=data["indonesian_numbers"])
+        if job is None:
             return render(request, "awards/metrics/index.html", index_context(request, upload_form=form), status=409)
         return redirect("job", job.pk)
 

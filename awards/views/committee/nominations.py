@@ -12,13 +12,11 @@ from django_tables2 import SingleTableMixin
 from ... import permissions
 from ...filters import NominationFilter
 from ...imports.forms import NominationsUploadForm
-from ...imports.uploads import upload_delete, upload_store
-from ...models import Eligibility, Job, JobKind, Nomination, Nominee
+from ...models import Eligibility, JobKind, Nomination, Nominee
 from ...selectors import committee as selectors
 from ...services import nominations as service
-from ...services.jobs import JobBusy, job_start
 from ...tables import NominationTable
-from ..jobs import busy_message, recent_jobs
+from ..jobs import recent_jobs, start_file_check
 from .results import CommitteeMixin
 
 
@@ -148,16 +146,9 @@ class NominationImportView(CommitteeMixin, View):
         if not form.is_valid():
             return render(request, self.template_name, {"round": round_, "upload_form": form, "result": None},
                           status=400)
-        uploaded = form.cleaned_data["file"]
-        token = upload_store(uploaded)
-        params = {"token": token, "round": round_.id, "filename": uploaded.name}
-        try:
-            job = job_start(kind=JobKind.NOMINATIONS_CHECK, acting_user=request.user, params=params,
-                            lock_key=f"nominations:{round_.edition_id}",
-                            busy_message=busy_message(Job(kind=JobKind.NOMINATIONS_CHECK, params=params)))
-        except JobBusy as busy:
-            upload_delete(token)
-            form.add_error(None, str(busy))
+        job = start_file_check(request, form, kind=JobKind.NOMINATIONS_CHECK,
+                               lock_key=f"nominations:{round_.edition_id}", round=round_.id)
+        if job is None:
             return render(request, self.template_name, {"round": round_, "upload_form": form, "result": None},
                           status=409)
         return redirect("job", job.pk)
