@@ -1,4 +1,5 @@
 """Reads for the committee workspace and the public results page, scoped to the user."""
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce
@@ -219,7 +220,10 @@ class PagedByKeys(QuerySet):
     def __getitem__(self, k):
         if (isinstance(k, slice) and k.stop is not None and self._result_cache is None
                 and self._iterable_class is ModelIterable and not self.query.is_sliced):
-            keys = [key for (key,) in _planned(self.values_list("pk")[k].query)]
+            try:
+                keys = [key for (key,) in _planned(self.values_list("pk")[k].query)]
+            except EmptyResultSet:  # a filter that no row can meet (a round without categories yet)
+                return []
             if not keys:
                 return []
             # The rows by primary key only: the filters (a search on the nominee) have done their work.
@@ -232,7 +236,10 @@ class PagedByKeys(QuerySet):
     def count(self):
         if self._result_cache is not None or self.query.is_sliced or connection.vendor != "postgresql":
             return super().count()
-        sql, params = self.values("pk").order_by().query.sql_with_params()
+        try:
+            sql, params = self.values("pk").order_by().query.sql_with_params()
+        except EmptyResultSet:
+            return 0
         return _planned(None, f"SELECT COUNT(*) FROM ({sql}) counted", params)[0][0]
 
 

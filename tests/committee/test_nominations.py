@@ -188,3 +188,17 @@ def test_screening_goes_back_only_to_a_page_of_this_site(english, award, target)
     response = english.post(reverse("committee-nomination-screen", args=[n.id]),
                             {"nomination": [], "eligibility": "eligible", "next": here})
     assert response.url == here
+
+
+def test_a_round_without_nominations_or_categories_lists_none(english, award):
+    """A new edition's national round: no category and no nomination yet (PostgreSQL compiled the page's
+    key query to nothing and failed)."""
+    from awards.models import Edition, Round
+
+    edition = Edition.objects.create(year=2026, name="Paritrana Award 2026")
+    round_ = Round.objects.create(edition=edition, level="national")
+    english.force_login(award.committee)
+    for query in ("", "?sort=nominee", "?search=Lampung"):
+        response = english.get(reverse("committee-nominations", args=[round_.id]) + query)
+        assert response.status_code == 200, query
+        assert response.context["table"].paginator.count == 0
