@@ -6,6 +6,8 @@ from .base import *  # noqa: F403
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-not-for-production")
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver", "[::1]"]
+# Benchmarks and their data builders (bench_* commands): development only, never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

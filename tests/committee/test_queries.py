@@ -110,8 +110,8 @@ def test_a_served_page_leaves_no_ranking_for_the_garbage_collector(client, award
     which the collector would have to walk and free later, about 1 s every dozen requests at N = 800,000."""
     import gc
 
-    from awards.management.commands.bench_pages import WsgiRequests
     from awards.scoring.ranking import Ranking, RankingRow
+    from benchmarks.management.commands.bench_pages import WsgiRequests
 
     category, _nominations = ranking_group(award, 30)
     client.force_login(award.committee)

@@ -69,3 +69,11 @@ def test_production_keeps_files_in_a_private_s3_bucket_when_one_is_named():
     assert result.stdout.split() == ["S3Storage", "paritrana-files", "http://minio.internal:9000", "private", "True"]
     without = run_production_check(base, command=("shell", "--no-imports", "-c", script))
     assert without.stdout.split()[0] == "FileSystemStorage"
+
+
+def test_production_does_not_know_the_benchmarks():
+    """The benchmarks build synthetic editions and clear them: development settings only."""
+    result = run_production_check({"SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "paritrana.example"},
+                                  command=("help", "bench_ranking"))
+    assert result.returncode != 0
+    assert "Unknown command: 'bench_ranking'" in result.stderr

@@ -70,11 +70,3 @@ def test_export_metrics_command_refuses_an_unknown_province(users, tmp_path):
     with pytest.raises(CommandError) as caught:
         call_command("export_metrics", str(tmp_path / "out.csv"), "--year", "2024", "--province", "18.72")
     assert str(caught.value) == "Unknown province code 18.72."
-
-
-def test_bench_import_prints_both_timings_and_leaves_nothing_behind(users, capsys):
-    call_command("bench_import", "--rows", "30", "--reimport", "--export", "--no-progress", "--by", "pusat")
-    labels = [line.split("  ")[0] for line in capsys.readouterr().out.splitlines()]
-    assert labels == ["engine", "rows", "write file", "import", "re-import", "raw load", "import / raw",
-                      "export CSV", "export XLSX"]
-    assert Nominee.objects.filter(code__startswith="BENCH").count() == 0

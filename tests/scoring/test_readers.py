@@ -7,8 +7,8 @@ from django.db import connection, connections
 
 from awards.models import Edition, Nominee
 from awards.scoring import ranking
-from awards.scoring.bench import bench_build
 from awards.scoring.readers import Readers, worker_count
+from benchmarks.ranking import bench_build
 
 from . import factories as f
 

@@ -6,8 +6,9 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from tqdm import tqdm
 
-from ...imports.bench import bench_run
-from ...permissions import command_actor
+from awards.permissions import command_actor
+
+from ...imports import bench_run
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from ...imports.export_bench import export_bench_run
+from ...exports import export_bench_run
 
 
 class Command(BaseCommand):

@@ -15,8 +15,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
-from ...models import AuditEvent, Category, Edition, Profile, Role, Round
-from ...scoring.bench import YEAR, BenchRefused, bench_build, bench_exists, bench_judged_group
+from awards.models import AuditEvent, Category, Edition, Profile, Role, Round
+
+from ...ranking import YEAR, BenchRefused, bench_build, bench_exists, bench_judged_group
 
 
 class Command(BaseCommand):

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
-from ..models import MetricDefinition, Region
-from .metrics_export import MetricsExport, export_csv_chunks, export_xlsx_file
-from .metrics_import import INSERT_NOMINEE_COLUMNS, insert_rows, metrics_import
+from awards.imports.metrics_export import MetricsExport, export_csv_chunks, export_xlsx_file
+from awards.imports.metrics_import import INSERT_NOMINEE_COLUMNS, insert_rows, metrics_import
+from awards.models import MetricDefinition, Region
 
 BENCH_PROVINCE = "99"
 BENCH_REGENCY = "99.99"
@@ -169,7 +169,7 @@ def bench_page_path(*, path, year, acting_user):
     from django.test import Client, override_settings
     from django.urls import reverse
 
-    from ..models import Job
+    from awards.models import Job
 
     def worker():
         # The worker runs until the queue is empty; its peak memory is this process's largest child's.

@@ -1,7 +1,7 @@
 """Benchmark: build a synthetic national edition of N nominees and time a full re-rank of every group."""
 from django.core.management.base import BaseCommand, CommandError
 
-from ...scoring.bench import BenchRefused, bench_build, bench_exists, bench_judged, bench_run
+from ...ranking import BenchRefused, bench_build, bench_exists, bench_judged, bench_run
 
 
 class Command(BaseCommand):

@@ -8,9 +8,10 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-from ..models import Nominee
-from .bench import BENCH_PREFIX, BENCH_PROVINCE, bench_clear, bench_prepare, bench_raw_load
-from .metrics_export import MetricsExport, export_csv_chunks, export_xlsx_file
+from awards.imports.metrics_export import MetricsExport, export_csv_chunks, export_xlsx_file
+from awards.models import Nominee
+
+from .imports import BENCH_PREFIX, BENCH_PROVINCE, bench_clear, bench_prepare, bench_raw_load
 
 
 @dataclass
