@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from awards.imports.metrics_export import MetricsExport, export_csv_chunks, export_xlsx_file
-from awards.imports.metrics_import import INSERT_NOMINEE_COLUMNS, insert_rows, metrics_import
+from awards.imports.metrics_import import metrics_import
+from awards.imports.metrics_writes import INSERT_NOMINEE_COLUMNS, insert_rows
 from awards.models import MetricDefinition, Region
 
 BENCH_PROVINCE = "99"

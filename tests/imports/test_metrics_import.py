@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 
+from awards.imports import metrics_diff
 from awards.imports import metrics_import as importer_module
 from awards.imports.metrics_import import Problem, metrics_import
 from awards.models import AuditEvent, MetricDefinition, MetricValue, Nominee
@@ -230,7 +231,7 @@ def test_a_failed_write_after_written_chunks_leaves_nothing(regions, write_csv, 
 
     monkeypatch.setattr(importer_module, "CHUNK_ROWS", 2)
     written = []
-    real_job = importer_module.ChunkWrites.job
+    real_job = metrics_diff.ChunkWrites.job
 
     def failing_job(self, year, postgres):
         write = real_job(self, year, postgres)
@@ -243,7 +244,7 @@ def test_a_failed_write_after_written_chunks_leaves_nothing(regions, write_csv, 
 
         return failing_write
 
-    monkeypatch.setattr(importer_module.ChunkWrites, "job", failing_job)
+    monkeypatch.setattr(metrics_diff.ChunkWrites, "job", failing_job)
     rows = [[f"NPP{i:03d}", "business", f"PT {i}", "18.72", "", "", "5", "4", "", ""] for i in range(7)]
 
     with pytest.raises(DatabaseError, match="disk full"):

@@ -31,7 +31,7 @@ def worker_process(settings):
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_process_checks_then_imports_what_the_page_queued(users, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     client = client_for(users["committee"])
