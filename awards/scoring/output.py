@@ -5,7 +5,7 @@ import json
 
 from django.utils.translation import gettext as _
 
-from .edition_file import number
+from ..imports.edition_file import number
 from .rules import display_score
 
 

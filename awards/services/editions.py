@@ -151,7 +151,7 @@ def _scoring_refusal(code, old, new, opened):
 
 def edition_rules_load(*, rules, update=False, acting_user):
     """Create (or with `update`, update) the edition that `rules` describe — the validated content of an
-    edition file (scoring/edition_file.py) — as the national committee. Returns (edition, notes).
+    edition file (imports/edition_file.py) — as the national committee. Returns (edition, notes).
 
     Nothing is deleted: rows the rules leave out are kept and named in the notes. Every row created or
     changed is audited with old → new. Refused (EditionRulesError, nothing written): a stage that is no

@@ -2,8 +2,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from ...imports.edition_file import edition_as_data
 from ...models import Edition
-from ...scoring.edition_file import edition_as_data
 from ...scoring.output import as_json
 
 

@@ -4,8 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from ...imports.score_sheet import ScoreSheetError, scores_import
 from ...permissions import command_actor, is_committee, is_committee_member
-from ...scoring.score_sheet import ScoreSheetError, scores_import
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from ...imports.edition_file import EditionFileError, edition_load
 from ...permissions import command_actor
-from ...scoring.edition_file import EditionFileError, edition_load
 
 
 class Command(BaseCommand):

@@ -7,12 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
+from awards.imports.score_sheet import ScoreSheetError, scores_import
 from awards.models import Assignment, AuditEvent, Panel, Role, Score
-from awards.scoring.score_sheet import ScoreSheetError, scores_import
 from awards.services.assignments import assignment_add
 from awards.services.reviews import assignment_save_scores
-
-from . import factories as f
+from tests.scoring import factories as f
 
 pytestmark = pytest.mark.django_db
 HEADER = "edition,category,round,stage,reviewer,nominee,criterion,value,submitted\n"

@@ -9,10 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
+from awards.imports.edition_file import EditionFileError, edition_as_data, edition_load
 from awards.models import AuditEvent, Category, Criterion, Edition, Role, Stage
-from awards.scoring.edition_file import EditionFileError, edition_as_data, edition_load
-
-from . import factories as f
+from tests.scoring import factories as f
 
 pytestmark = pytest.mark.django_db
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "edition-2026.json"
