@@ -18,6 +18,7 @@ from .metrics_export import MetricsExport, export_xlsx_file
 from .metrics_import import metrics_import
 from .nominations import nominations_import
 from .results_pdf import annex_filename, result_annex_pdf
+from .tabular import xlsx_table_write
 from .uploads import problems_save, upload_delete, upload_discard_file, upload_local_path
 
 EXPORT_DIR = "exports"
@@ -138,7 +139,7 @@ def _result_pdf(job, params):
 def _leaderboard_xlsx(job, params):
     from django.http import QueryDict
 
-    from ..views.committee.results import LeaderboardGroup, leaderboard_export, xlsx_write
+    from ..views.committee.results import LeaderboardGroup, leaderboard_export
 
     group = LeaderboardGroup(user=job.created_by, round_id=params["round"], category_id=params["category"],
                              query=QueryDict(params["query"]))
@@ -146,7 +147,7 @@ def _leaderboard_xlsx(job, params):
         name, header, rows = leaderboard_export(group, group.request.GET)
     except (PermissionDenied, Http404):
         raise _not_allowed() from None
-    return f"{name}.xlsx", lambda path: xlsx_write(path, name, header, rows)
+    return f"{name}.xlsx", lambda path: xlsx_table_write(str(path), name, header, rows)
 
 
 EXPORTS = {"metrics_xlsx": _metrics_xlsx, "result_pdf": _result_pdf, "leaderboard_xlsx": _leaderboard_xlsx}

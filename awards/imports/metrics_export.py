@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from .. import permissions
 from ..models import MetricDefinition, Region, Role
 from .numbers import format_decimal
-from .tabular import CsvStreamWriter, neutralise
+from .tabular import CsvStreamWriter, neutralise, xlsx_workbook
 
 NOMINEE_HEADER = ["nominee_code", "nominee_kind", "nominee_name", "region_code", "size", "sector"]
 FETCH = 2000  # rows per round trip of the export's query
@@ -184,12 +184,7 @@ def export_csv_file(spec, path):
 def export_xlsx_file(spec, path):
     """Write the XLSX export to `path` with XlsxWriter in constant-memory mode (each row goes to disk as
     it is written). Text is always written as text: no conversion to formulas, numbers or links."""
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(str(path), {
-        "constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
-        "strings_to_urls": False,
-    })
+    workbook = xlsx_workbook(str(path))
     try:
         sheet = workbook.add_worksheet(f"metrics {spec.year}")
         sheet.freeze_panes(1, 1)  # B2: the header row and the code column stay in view

@@ -224,6 +224,37 @@ def _open_xlsx(path):
     return Table(header=header, rows=rows(), total_rows=total, close=close)
 
 
+def xlsx_workbook(target, **options):
+    """An XlsxWriter workbook writing to `target` (a path, or a BytesIO with in_memory=True) that writes
+    text as text: never turned into a formula, a number or a link. By default in constant-memory mode
+    (each row goes to disk as it is written)."""
+    import xlsxwriter
+
+    return xlsxwriter.Workbook(target, {
+        "constant_memory": not options.get("in_memory"), "strings_to_formulas": False, "strings_to_numbers": False,
+        "strings_to_urls": False, **options})
+
+
+def xlsx_table_write(target, title, header, rows, **options):
+    """One sheet named `title`: the header, then `rows` (lists of cells). Text that a spreadsheet could run
+    is neutralised; numbers stay numbers; an empty or None cell stays empty."""
+    workbook = xlsx_workbook(target, **options)
+    try:
+        sheet = workbook.add_worksheet(title[:31])
+        for column, cell in enumerate(header):
+            sheet.write_string(0, column, str(cell))
+        for row_number, cells in enumerate(rows, start=1):
+            for column, cell in enumerate(cells):
+                if cell is None or cell == "":
+                    continue
+                if isinstance(cell, str):
+                    sheet.write_string(row_number, column, neutralise(cell))
+                else:
+                    sheet.write_number(row_number, column, cell)
+    finally:
+        workbook.close()
+
+
 class CsvStreamWriter:
     """Format rows as CSV text one at a time: for StreamingHttpResponse and for files alike."""
 

@@ -1,8 +1,8 @@
 """The committee workspace under /panitia/: overview, rounds, stages, leaderboards, charts, audit (frozen results
 are in frozen.py)."""
-import csv
 import io
 from contextlib import nullcontext
+from itertools import chain
 from types import SimpleNamespace
 
 import django_tables2 as tables
@@ -19,7 +19,7 @@ from django_tables2 import SingleTableMixin
 
 from ... import permissions
 from ...filters import AuditFilter, LeaderboardFilter
-from ...imports.tabular import neutralise
+from ...imports.tabular import CsvStreamWriter, neutralise, xlsx_table_write
 from ...models import JobKind, Stage, StageKind
 from ...people import name_from
 from ...scoring import ScoringError, default_stage, explain, rank_group
@@ -248,40 +248,22 @@ def safe_cells(row):
     return [neutralise(cell) if isinstance(cell, str) else cell for cell in row]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def csv_response(name, header, rows):
-    writer = csv.writer(_Echo())
+    """Rows streamed as CSV (UTF-8 with a BOM, so that spreadsheet programs read it as UTF-8)."""
+    writer = CsvStreamWriter()
 
     def lines():
-        yield "\ufeff"  # so that spreadsheet programs read UTF-8
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(safe_cells(row))
+        yield "\ufeff"
+        yield from writer.rows_text(safe_cells(row) for row in chain([header], rows))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
 
-def xlsx_write(target, name, header, rows):
-    """Rows into an XLSX workbook (openpyxl's write-only mode) saved to `target`, a path or a file."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=name[:31])
-    sheet.append([str(h) for h in header])
-    for row in rows:
-        sheet.append(safe_cells(row))
-    workbook.save(target)
-
-
 def xlsx_response(name, header, rows):
     buffer = io.BytesIO()
-    xlsx_write(buffer, name, header, rows)
+    xlsx_table_write(buffer, name, header, rows, in_memory=True)
     response = HttpResponse(buffer.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
