@@ -31,6 +31,15 @@ def display_score(value):
     return round_score(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
+def coverage_percent(part, total):
+    """A coverage ratio in percent, 100 · part ÷ total (rule 1's `ratio` as shown beside the scores, e.g.
+    workers protected of workers in total); None when either is unknown or the total is zero."""
+    if part is None or total is None or total == 0:
+        return None
+    with exact():
+        return HUNDRED * Decimal(part) / Decimal(total)
+
+
 def map_judged(value, scale_min, scale_max):
     """Rule 2: a reviewer's value on [min, max] mapped onto 0-100."""
     with exact():

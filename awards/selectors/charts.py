@@ -4,12 +4,11 @@ calibration (each reviewer's mean and spread against the panel) and a province's
 Scores come from the scoring engine's Ranking; nothing here scores anything."""
 from decimal import Decimal
 
-from django.db.models import ExpressionWrapper, FloatField, OuterRef, Subquery, Value
-from django.db.models.functions import Cast
+from django.db.models import OuterRef, Subquery
 
 from ..models import MetricValue, Nominee, NomineeKind
 from ..scoring.metric_sql import metric_details
-from ..scoring.rules import mean, sample_sd
+from ..scoring.rules import coverage_percent, mean, sample_sd
 
 BINS = 10  # 0-10, 10-20, ... 90-100
 
@@ -75,21 +74,21 @@ def reviewer_calibration(ranking, names):
 
 
 def province_coverage(province_id, year):
-    """The regencies/cities of a province by worker coverage (100 · workers_protected ÷ workers_total) in
-    `year`, highest first, computed and sorted in the database; regions without both figures are left out."""
+    """The regencies/cities of a province by worker coverage (scoring.rules.coverage_percent of
+    workers_protected and workers_total) in `year`, highest first; regions without both figures are left
+    out. A province has at most a few dozen regencies/cities: read in one query, ranked here."""
     def metric(code):
         return Subquery(MetricValue.objects.filter(nominee=OuterRef("pk"), year=year, metric__code=code)
                         .values("value")[:1])
 
-    rows = (Nominee.objects.filter(province_id=province_id, kind=NomineeKind.REGENCY_GOVERNMENT)
-            .annotate(total=metric("workers_total"), protected=metric("workers_protected"))
-            .filter(total__gt=0, protected__isnull=False)
-            # In floating point on both engines: SQLite would divide integers as integers.
-            .annotate(coverage=ExpressionWrapper(Cast("protected", FloatField()) * Value(100.0)
-                                                 / Cast("total", FloatField()), output_field=FloatField()))
-            .order_by("-coverage", "code")
-            .values("code", "region__name", "coverage"))
-    rows = list(rows)
+    rows = []
+    for row in (Nominee.objects.filter(province_id=province_id, kind=NomineeKind.REGENCY_GOVERNMENT)
+                .annotate(total=metric("workers_total"), protected=metric("workers_protected"))
+                .values("code", "region__name", "total", "protected")):
+        row["coverage"] = coverage_percent(row.pop("protected"), row.pop("total"))
+        if row["coverage"] is not None:
+            rows.append(row)
+    rows.sort(key=lambda row: (-row["coverage"], row["code"]))
     peak = max((row["coverage"] for row in rows), default=0) or 1
     for position, row in enumerate(rows):
         row["width"] = row["coverage"] * 90 / peak  # bars start at x = 55 in a 160-wide chart

@@ -25,6 +25,7 @@ from ..models import (
 )
 from ..people import person_name
 from ..scoring import display_score, nomination_metric_scores
+from ..scoring.rules import coverage_percent
 from ..services.reviews import locked_reason
 
 CONFLICT = "conflict"  # "my status" of an assignment whose nomination I declared a conflict on
@@ -177,12 +178,6 @@ def others_visible(assignment):
     return assignment.stage.status == StageStatus.CLOSED or not assignment.stage.hide_other_scores
 
 
-def _ratio(part, total):
-    if part is None or total is None or total == 0:
-        return None
-    return HUNDRED * part / total
-
-
 def _coverage(year, nomination, definitions, values):
     """Coverage rows (protected ÷ the total its definition names) with the category's median in this round,
     for the ratios that the nominee or someone in its group reports."""
@@ -201,13 +196,13 @@ def _coverage(year, nomination, definitions, values):
     target = values.get("coverage_target_pct")
     rows = []
     for d in pairs:
-        ratios = [r for r in (_ratio(v.get(d.id), v.get(d.not_above_id)) for v in group.values()) if r is not None]
+        ratios = [r for r in (coverage_percent(v.get(d.id), v.get(d.not_above_id)) for v in group.values()) if r is not None]
         part, total = values.get(d.code), values.get(by_id[d.not_above_id].code)
         if not ratios and part is None:
             continue  # nobody in the group reports it
         rows.append(CoverageRow(
             definition=d, total=by_id[d.not_above_id], part_value=part, total_value=total,
-            ratio=_ratio(part, total), median=statistics.median(ratios) if ratios else None,
+            ratio=coverage_percent(part, total), median=statistics.median(ratios) if ratios else None,
             target=target if d.code == "workers_protected" else None,
         ))
     return rows

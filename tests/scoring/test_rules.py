@@ -133,3 +133,11 @@ def test_boundary_ties_flag_a_tie_across_the_boundary():
     assert boundary_ties([1, 1, 3], 3) == set()
     # Advancement K = 1 with ranks 1, 1, 3: both first-placed are flagged.
     assert boundary_ties([1, 1, 3], 1) == {0, 1}
+
+
+def test_coverage_percent_is_the_one_ratio_shown_beside_the_scores():
+    from awards.scoring.rules import coverage_percent
+
+    assert round(coverage_percent(687, 2800), 4) == D("24.5357")
+    assert coverage_percent(0, 10) == 0
+    assert [coverage_percent(*pair) for pair in ((None, 10), (5, None), (5, 0))] == [None, None, None]
