@@ -99,6 +99,19 @@ class ScoreForm(forms.Form):
         return {c.id: self.cleaned_data.get(self.note_name(c)) or "" for c in self.criteria}
 
 
+class StageScheduleForm(forms.Form):
+    """A stage's deadline and how many days before it the late reviewers are reminded."""
+
+    deadline = forms.DateTimeField(
+        label=_("Deadline"), required=False, input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Reviewers see it on their work list; empty: no deadline."))
+    reminder_days = forms.IntegerField(
+        label=_("Reminder before the deadline (days)"), min_value=0, max_value=60,
+        help_text=_("Reviewers with unsubmitted assignments get one email this many days before the deadline; "
+                    "0: no reminder."))
+
+
 class ConflictForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),

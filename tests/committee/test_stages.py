@@ -65,3 +65,42 @@ def test_unknown_stage_action_is_404(client, award):
     stage = award.stages["interview"]
     assert client.post(reverse("committee-stage-action", args=[award.provincial.id, stage.id, "delete"])).status_code == 404
     assert client.get(reverse("committee-stage-action", args=[award.provincial.id, stage.id, "open"])).status_code == 404
+
+
+def test_the_deadline_and_reminder_are_set_on_the_round_page(english, award, client):
+    assessment = award.stages["assessment"]
+    url = reverse("committee-stage-action", args=[award.provincial.id, assessment.id, "options"])
+    english.force_login(award.provincial_committee)
+    round_page = english.get(reverse("committee-round", args=[award.provincial.id])).content.decode()
+    assert f'href="{url}"' in round_page
+
+    form = english.get(url)
+    assert form.context["form"]["reminder_days"].value() == 3
+    response = english.post(url, {"deadline": "2025-09-30T17:00", "reminder_days": "5"})
+
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert (assessment.reminder_days, assessment.deadline.isoformat()) == (5, "2025-09-30T10:00:00+00:00")
+    event = AuditEvent.objects.filter(action="stage_options", object_id=str(assessment.id)).latest("id")
+    assert set(event.changes) == {"deadline", "reminder_days"}
+    shown = english.get(reverse("committee-round", args=[award.provincial.id])).content.decode()
+    assert "reminder 5 days before" in shown
+    bad = english.post(url, {"deadline": "30/09/2025", "reminder_days": "-1"})
+    assert bad.status_code == 400 and sorted(bad.context["form"].errors) == ["deadline", "reminder_days"]
+    for user in (award.other_province_committee, award.observer, award.reviewer):
+        client.force_login(user)
+        assert client.post(url, {"reminder_days": "1"}).status_code == 403
+    assessment.refresh_from_db()
+    assert assessment.reminder_days == 5
+
+
+def test_a_closed_stage_keeps_its_deadline(english, award):
+    assessment = award.stages["assessment"]
+    stage_close(stage=assessment, acting_user=award.committee)
+    english.force_login(award.committee)
+    url = reverse("committee-stage-action", args=[award.provincial.id, assessment.id, "options"])
+    response = english.post(url, {"deadline": "2025-09-30T17:00", "reminder_days": "5"})
+    assert response.status_code == 400
+    assert "The stage is closed: its options no longer change." in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.reminder_days == 3

@@ -11,6 +11,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.validators import EMPTY_VALUES
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -19,6 +20,7 @@ from django_tables2 import SingleTableMixin
 
 from ... import permissions
 from ...filters import AuditFilter, LeaderboardFilter
+from ...forms import StageScheduleForm
 from ...imports.tabular import CsvStreamWriter, neutralise, xlsx_table_write
 from ...models import JobKind, Stage, StageKind
 from ...people import name_from
@@ -295,15 +297,19 @@ class StageActionView(CommitteeMixin, View):
 
     def get(self, request, round_id, stage_id, action):
         stage = self.get_stage(request)
-        if action not in ("close", "reopen"):
+        if action not in ("close", "reopen", "options"):
             raise Http404
         return render(request, "awards/committee/stage_confirm.html", {
             "stage": stage, "round": stage.round, "action": action,
             "unsubmitted": stages_service.stage_unsubmitted_count(stage=stage) if action == "close" else 0,
+            "form": StageScheduleForm(initial={"deadline": stage.deadline and timezone.localtime(stage.deadline),
+                                               "reminder_days": stage.reminder_days}),
         })
 
     def post(self, request, round_id, stage_id, action):
         stage = self.get_stage(request)
+        if action == "options":
+            return self.schedule(request, stage)
         try:
             if action == "open":
                 stage = stages_service.stage_open(stage=stage, acting_user=request.user)
@@ -323,6 +329,22 @@ class StageActionView(CommitteeMixin, View):
             messages.success(request, _("%(stage)s is now %(status)s.")
                              % {"stage": stage.get_kind_display(), "status": stage.get_status_display()})
         return redirect("committee-round", stage.round_id)
+
+
+    def schedule(self, request, stage):
+        """The stage's deadline and reminder option, through the stage service (refused once it is closed)."""
+        form = StageScheduleForm(request.POST)
+        if form.is_valid():
+            try:
+                stages_service.stage_update_options(stage=stage, changes=form.cleaned_data, acting_user=request.user)
+            except stages_service.StageError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The deadline and reminder of %(stage)s are saved.")
+                                 % {"stage": stage.get_kind_display()})
+                return redirect("committee-round", stage.round_id)
+        return render(request, "awards/committee/stage_confirm.html",
+                      {"stage": stage, "round": stage.round, "action": "options", "form": form}, status=400)
 
 
 class AuditView(CommitteeMixin, SingleTableMixin, FilterView):
