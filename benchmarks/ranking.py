@@ -393,11 +393,10 @@ def bench_run(log=print):
     log(f"engine: {connection.vendor}; {nominations} nominations, {metric_values} metric values, year {YEAR}")
 
     started = time.perf_counter()
-    stats = {}
     with CaptureQueriesContext(connection) as queries:
-        rankings = rank_edition(edition, stats=stats)
+        rankings = rank_edition(edition)
     engine_seconds = time.perf_counter() - started
-    query_count = len(queries) + stats["worker_queries"]
+    query_count = len(queries)
     ranked = sum(len(r.rows) for r in rankings)
     digest = hashlib.sha256()
     for ranking in sorted(rankings, key=lambda r: (r.category.code, str(r.round.key))):
@@ -405,8 +404,7 @@ def bench_run(log=print):
             digest.update(f"{ranking.category.code}|{ranking.round.key}|{row.nominee_code}|{row.rank}|"
                           f"{row.round_score}|{','.join(row.flags)}\n".encode())
     log(f"ranked {ranked} nominations in {len(rankings)} ranking groups")
-    log(f"engine: {engine_seconds:.2f} s, {query_count} queries "
-        f"({stats['workers']} connection{'s' if stats['workers'] > 1 else ''})")
+    log(f"engine: {engine_seconds:.2f} s, {query_count} queries")
     log(f"checksum of every rank, score and flag: {digest.hexdigest()}")
     return {"engine_seconds": engine_seconds, "queries": query_count, "checksum": digest.hexdigest(),
             "ranked": ranked, "rankings": rankings}

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from ..models import Criterion, RoundLevel, Stage, StageKind, StageStatus
 from . import judged as judged_scores
 from .metric_sql import LARGE_MINIMUM, LARGE_SHARE, ScoringError, metric_totals, stage_plan
-from .readers import Readers, worker_count
 from .rules import ZERO, boundary_ties, competition_ranks, exact, round_score
 
 
@@ -177,20 +176,13 @@ def rank_group(category, round_, stage=None, *, stages=None, criteria=None):
     return _assemble(category, round_, stage, computed, results, tie_breakers)
 
 
-def rank_edition(edition, *, stats=None):
+def rank_edition(edition):
     """Rank every ranking group of the edition at its default stage, in a number of queries fixed by
     the edition's categories and stages (not by its nominations). Returns a list of Rankings.
 
-    On PostgreSQL the reads run on several connections sharing one snapshot (readers.py), the largest
-    categories first, while this thread assembles the categories already read. `stats`, a dict, receives
-    the number of worker connections and of the statements they ran.
-
     The cyclic garbage collector is paused meanwhile (`collector_paused`)."""
-    with collector_paused(), Readers(worker_count()) as readers:
-        rankings = _rank_edition(edition, readers)
-    if stats is not None:
-        stats.update(workers=readers.count, worker_queries=readers.queries)
-    return rankings
+    with collector_paused():
+        return _rank_edition(edition)
 
 
 @contextmanager
@@ -207,7 +199,7 @@ def collector_paused():
             gc.enable()
 
 
-def _rank_edition(edition, readers):
+def _rank_edition(edition):
     from django.db.models import Count
 
     from ..models import Category, Round
@@ -223,9 +215,8 @@ def _rank_edition(edition, readers):
     all_nominations = sum(c.nomination_count for c in categories)
     criteria_of = criteria_by_category(categories)
 
-    batches = []
-    # The largest categories are read first: their statements take longest.
-    for index, category in sorted(enumerate(categories), key=lambda item: -item[1].nomination_count):
+    rankings = []
+    for category in categories:
         criteria = criteria_of[category.id]
         groups = []
         for round_id, round_ in rounds.items():
@@ -241,23 +232,14 @@ def _rank_edition(edition, readers):
         tie_breakers = tie_break_criteria(criteria, kinds)
         large = (category.nomination_count >= LARGE_MINIMUM
                  and category.nomination_count >= LARGE_SHARE * all_nominations)
-        reads = []
+        data = {}
         for kind in sorted(kinds):
             plan = stage_plan(kind, criteria)
             metric_ids = [c.id for c in tie_breakers if c.kind == "metric" and c.stage_kind == kind]
             # Only the rounds ranked at (or after) this stage kind; all of them means no filter.
             needed = [r.id for r, _s, computed in groups if any(s.kind == kind for s in computed)]
             round_ids = None if len(needed) == len(groups) else needed
-            reads.append(readers.submit(_read_stage, plan, metric_ids, category.id, edition.year, round_ids, large))
-        batches.append((reads, (index, category, groups, tie_breakers)))
-
-    by_category = {}
-    for reads, (index, category, groups, tie_breakers) in readers.completed(batches):
-        data = {}
-        for read in reads:
-            plan, metric_ids, by_round, judged = read.result()
-            data[plan.stage_kind] = (plan, metric_ids, by_round, judged)
-        by_category[index] = rankings = []
+            data[kind] = _read_stage(plan, metric_ids, category.id, edition.year, round_ids, large)
         for round_, stage, computed in groups:
             results = {}
             for s in computed:
@@ -266,7 +248,7 @@ def _rank_edition(edition, readers):
                                                 metric_ids)
             group_tie_breakers = [c for c in tie_breakers if c.stage_kind in results]
             rankings.append(_assemble(category, round_, stage, computed, results, group_tie_breakers))
-    return [ranking for index in sorted(by_category) for ranking in by_category[index]]
+    return rankings
 
 
 def _read_stage(plan, metric_ids, category_id, year, round_ids, large):

@@ -88,9 +88,6 @@ def database_from_env(default_sqlite_path):
 
 
 DATABASES = database_from_env(BASE_DIR / "db.sqlite3")
-# PostgreSQL: how many connections a full re-rank reads with, side by side on one snapshot
-# (awards/scoring/readers.py); about the number of cores the database server can give it.
-RANKING_WORKERS = int(os.environ.get("PARITRANA_RANKING_WORKERS", "2"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (README "Background jobs"): Django's Tasks API, queued in this database; `manage.py
