@@ -19,13 +19,15 @@ demo: setup
 	$(PY) manage.py load_regions
 	$(PY) manage.py seed_demo
 
-# The web server, one job worker, and the hourly round of reminders, stopped together by Ctrl+C.
+# The web server, one job worker, and the hourly round of reminders, stopped together by Ctrl+C. The demo
+# shows the site's own error pages, as users meet them; DJANGO_DEBUG=1 make run gives Django's technical ones.
+run: export DJANGO_DEBUG ?= 0
 run: demo
 	@echo "Paritrana on http://$(HOST)/ (sign in with a demo account above; Ctrl+C stops)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py db_worker --interval 1 & \
 	(while true; do $(PY) manage.py send_reminders >/dev/null; $(PY) manage.py purge_uploads >/dev/null; sleep 3600; done) & \
-	$(PY) manage.py runserver $(HOST)
+	$(PY) manage.py runserver --insecure $(HOST)
 
 test: setup
 	$(PY) -m pytest -q -m "not e2e"

@@ -202,3 +202,22 @@ def test_a_round_without_nominations_or_categories_lists_none(english, award):
         response = english.get(reverse("committee-nominations", args=[round_.id]) + query)
         assert response.status_code == 200, query
         assert response.context["table"].paginator.count == 0
+
+
+def test_the_forms_are_offered_only_while_screening_is_open(english, award):
+    from awards.models import Stage
+    from awards.services.stages import stage_close, stage_open
+
+    english.force_login(award.committee)
+    url = reverse("committee-nominations", args=[award.national.id])
+    page = english.get(url).content.decode()
+    assert 'id="bulk-screen"' in page and 'id="add-nomination"' in page and 'id="screening-closed"' not in page
+    screening = Stage.objects.get(round=award.national, kind="screening")
+    if screening.status == "draft":
+        stage_open(stage=screening, acting_user=award.committee)
+    stage_close(stage=screening, acting_user=award.committee)
+    response = english.get(url)
+    page = response.content.decode()
+    assert 'id="bulk-screen"' not in page and 'id="add-nomination"' not in page and 'id="import-nominations"' not in page
+    assert "The screening stage is closed" in page
+    assert "select" not in [column.name for column in response.context["table"].columns]

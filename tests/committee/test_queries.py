@@ -42,13 +42,14 @@ def urls(award, category, nomination, snapshot):
 
 PINNED = {
     # session, user, profile (role) come first on every signed-in page. A nominations page reads its
-    # rows' ids, then those rows (selectors.PagedByKeys), and the signed-in member's recent import jobs.
+    # rows' ids, then those rows (selectors.PagedByKeys), the signed-in member's recent import jobs, and
+    # whether the round's screening is closed (then no form is offered).
     # The first leaderboard view fills the judged scores cache (the rows' read, then the write in a
     # savepoint: 4 more queries) and the metric rows cache (the version check, then the write in a
     # savepoint: 4 more); the next views read them (scoring/judged.py, metric_cache.py). A leaderboard
     # reads the region of its page's rows only, and the ids its filters keep only when a filter is set.
     "overview": 5, "round": 8, "leaderboard": 21, "leaderboard filtered": 14, "leaderboard csv": 12,
-    "explanation": 12, "snapshot": 5, "audit": 5, "nominations": 9, "assignments": 9,
+    "explanation": 12, "snapshot": 5, "audit": 5, "nominations": 10, "assignments": 9,
     # Progress ranks each of the round's categories for its flags: 8 categories here (the demo's 7 + 1),
     # the round's stages and their criteria read once for all of them; one demo category with judged
     # scores fills its cache entry here, and the 7 not viewed yet fill their metric rows entries (4

@@ -8,7 +8,7 @@ from awards.services.results import content_digest
 
 
 def close_stage(page, kind):
-    page.locator(f"tr[data-stage={kind}]").get_by_role("link", name="Close…").click()
+    page.locator(f"tr[data-stage={kind}]").get_by_role("link", name="Close the stage…").click()
     page.get_by_role("button", name="Close the stage").click()
     page.wait_for_url("**/panitia/babak/*/")
     assert page.locator(f"tr[data-stage={kind}] .stage").inner_text() == "Closed"
@@ -30,7 +30,7 @@ def test_committee_freezes_and_publishes_after_confirming_and_an_interim_result_
     page.goto("/panitia/")
     page.get_by_role("link", name="Provincial round Lampung").click()
     round_url = page.url
-    page.locator("tr[data-stage=assessment]").get_by_role("link", name="Close…").click()
+    page.locator("tr[data-stage=assessment]").get_by_role("link", name="Close the stage…").click()
     assert "assignments are not submitted" in page.locator("#unsubmitted-warning").inner_text()
     page.get_by_role("button", name="Close the stage").click()
     page.wait_for_url("**/panitia/babak/*/")
@@ -51,7 +51,7 @@ def test_committee_freezes_and_publishes_after_confirming_and_an_interim_result_
 
     # The interview stage opens and closes; the final result names the winners.
     page.goto(round_url)
-    page.locator("tr[data-stage=interview]").get_by_role("button", name="Open").click()
+    page.locator("tr[data-stage=interview]").get_by_role("button", name="Open the stage").click()
     page.wait_for_url("**/panitia/babak/*/")
     close_stage(page, "interview")
     freeze_with_confirmation(page, "Interview")

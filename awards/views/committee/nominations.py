@@ -12,7 +12,7 @@ from django_tables2 import SingleTableMixin
 from ... import permissions
 from ...filters import NominationFilter
 from ...imports.forms import NominationsUploadForm
-from ...models import Eligibility, JobKind, Nomination, Nominee
+from ...models import Eligibility, JobKind, Nomination, Nominee, Stage, StageKind, StageStatus
 from ...selectors import committee as selectors
 from ...services import nominations as service
 from ...tables import NominationTable
@@ -38,14 +38,21 @@ class NominationsView(CommitteeMixin, SingleTableMixin, FilterView):
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "categories": self.categories}
 
+    def can_change(self):
+        """Nominations are added and screened while the round's screening stage is not closed (the services
+        refuse it after); only then are the forms offered."""
+        if not hasattr(self, "_can_change"):
+            self._can_change = permissions.can_manage_round(self.request.user, self.round) and not (
+                Stage.objects.filter(round=self.round, kind=StageKind.SCREENING, status=StageStatus.CLOSED).exists())
+        return self._can_change
+
     def get_table_kwargs(self):
-        can_manage = permissions.can_manage_round(self.request.user, self.round)
-        return {} if can_manage else {"exclude": ("select",)}
+        return {} if self.can_change() else {"exclude": ("select",)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             round=self.round, categories=self.categories, eligibility_choices=Eligibility.choices,
-            can_manage=permissions.can_manage_round(self.request.user, self.round),
+            can_manage=permissions.can_manage_round(self.request.user, self.round), can_change=self.can_change(),
             upload_form=NominationsUploadForm(),
             jobs=recent_jobs(self.request.user, [JobKind.NOMINATIONS_CHECK, JobKind.NOMINATIONS_IMPORT]), **kwargs)
 
