@@ -19,6 +19,11 @@ FLAG_LABELS = {
 }
 
 
+def flag_text(codes):
+    """Flags in words a reader knows (exports, lists), in the active language."""
+    return ", ".join(str(FLAG_LABELS.get(code, code)) for code in codes)
+
+
 def score_text(value):
     """A score as people read it: 2 decimals, in the active language's number format."""
     return "" if value is None else number_format(display_score(value), 2)
@@ -147,7 +152,6 @@ class AssignmentTable(tables.Table):
 
     nominee = tables.Column(verbose_name=_("Nominee"), accessor="nomination__nominee__name",
                             order_by=("nomination__nominee__name", "pk"))
-    kind = tables.Column(verbose_name=_("Kind"), accessor="nomination__nominee__kind")
     category = tables.Column(verbose_name=_("Category"), accessor="nomination__category",
                              order_by=("nomination__category__position", "nomination__category__code"))
     round = tables.Column(verbose_name=_("Round"), accessor="nomination__round",
@@ -170,6 +174,15 @@ class AssignmentTable(tables.Table):
 
     def value_nominee(self, value, record):
         return f"{value} ({record.nomination.nominee.code})"
+
+    def render_stage(self, record):
+        """The stage and whether it is open: only an open stage takes scores."""
+        stage = record.stage
+        return format_html('{} <span class="stage stage-{}">{}</span>', stage.get_kind_display(), stage.status,
+                           stage.get_status_display())
+
+    def value_stage(self, record):
+        return f"{record.stage.get_kind_display()} ({record.stage.get_status_display()})"
 
     def render_my_status(self, value):
         return format_html('<span class="status status-{}">{}</span>', value, dict(MY_STATUS_CHOICES)[value])

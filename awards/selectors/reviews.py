@@ -55,6 +55,18 @@ def reviewer_assignments(user):
     ).order_by("stage__deadline", "nomination__nominee__name", "pk")
 
 
+def next_assignment_id(user, current_id):
+    """The reviewer's next assignment still to score — not submitted, no conflict declared, its stage open —
+    in the work list's order after `current_id` (from the top again at the end), or None."""
+    rows = list(reviewer_assignments(user).values_list("pk", "status", "has_conflict", "stage__status"))
+    order = [pk for pk, *_rest in rows]
+    position = order.index(current_id) if current_id in order else -1
+    to_score = {pk for pk, status, conflict, stage_status in rows
+                if status != AssignmentStatus.SUBMITTED and not conflict and stage_status == StageStatus.OPEN}
+    following = [pk for pk in order[position + 1:] + order[:position + 1] if pk in to_score and pk != current_id]
+    return following[0] if following else None
+
+
 def reviewer_progress(user):
     """{"submitted": n, "total": m} over my assignments, leaving out those I declared a conflict on."""
     counts = Assignment.objects.filter(reviewer=user).exclude(Exists(_conflicts())).aggregate(

@@ -10,7 +10,13 @@ from django_tables2 import SingleTableMixin
 from ..filters import AssignmentFilter
 from ..forms import ConflictForm, ScoreForm
 from ..models import AssignmentStatus
-from ..selectors.reviews import access_assignment, reviewer_assignments, reviewer_progress, scoring_page
+from ..selectors.reviews import (
+    access_assignment,
+    next_assignment_id,
+    reviewer_assignments,
+    reviewer_progress,
+    scoring_page,
+)
 from ..services.reviews import ReviewError, assignment_declare_conflict, assignment_save_scores
 from ..tables import AssignmentTable
 
@@ -40,7 +46,8 @@ def score_form(page, data=None):
 def render_scoring(request, page, form, *, confirming=False, status=200):
     return render(request, "awards/reviewer/scoring.html",
                   {"page": page, "form": form, "rows": form.rows(page.judged), "confirming": confirming,
-                   "submitted": page.assignment.status == AssignmentStatus.SUBMITTED}, status=status)
+                   "submitted": page.assignment.status == AssignmentStatus.SUBMITTED,
+                   "next_id": next_assignment_id(request.user, page.assignment.pk)}, status=status)
 
 
 class AssignmentScoreView(LoginRequiredMixin, View):
@@ -78,6 +85,9 @@ class AssignmentScoreView(LoginRequiredMixin, View):
             messages.success(request, _("Your scores are submitted. You may still change them until the stage closes."))
         else:
             messages.success(request, _("Draft saved."))
+        following = next_assignment_id(request.user, page.assignment.pk)
+        if request.POST.get("then") == "next" and following is not None:
+            return redirect("reviewer-assignment", pk=following)
         return redirect("reviewer-assignment", pk=page.assignment.pk)
 
 

@@ -158,8 +158,8 @@ def scoring_page_queries(client, assignment, django_assert_num_queries, expected
 def test_scoring_page_query_count_is_the_same_for_3_and_12_criteria(english_client, db, django_assert_num_queries,
                                                                     hide_other_scores):
     # session, user, assignment, judged criteria, my scores, [others' scores], the engine's criteria and
-    # metric statement, metric definitions, the nominee's figures, the group's figures
-    expected = 10 if hide_other_scores else 11
+    # metric statement, metric definitions, the nominee's figures, the group's figures, my next assignment
+    expected = 11 if hide_other_scores else 12
     for count, username, year in ((3, "tiga", 2024), (12, "dua-belas", 2025)):
         setup = scoring_setup(judged=count, hide_other_scores=hide_other_scores, username=username, year=year)
         others = reviewer(f"{username}-2")
@@ -369,3 +369,25 @@ def test_scoring_page_requires_sign_in(client, setup):
     response = client.get(url(setup["assignment"]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_the_work_list_shows_each_stage_and_whether_it_is_open(signed_in, setup):
+    page = signed_in.get(reverse("reviewer-assignments")).content.decode()
+    assert '<span class="stage stage-open">Open</span>' in page
+    assert ">Kind<" not in page  # the category says it already
+
+
+def test_save_and_go_to_the_next_nomination(signed_in, setup):
+    first = setup["assignment"]
+    second = assign(setup["other_nomination"], setup["stage"], setup["reviewer"])
+    page = signed_in.get(url(first)).content.decode()
+    assert f'href="{url(second)}" id="next-assignment"' in page and 'id="save-next"' in page
+    response = signed_in.post(url(first), {"score-nilai-0": "70", "then": "next"})
+    assert (response.status_code, response.url) == (302, url(second))
+    first.refresh_from_db()
+    assert first.status == AssignmentStatus.DRAFT
+    # The last one to score leads back to the first unsubmitted one; once all are submitted, nowhere.
+    assert f'href="{url(first)}" id="next-assignment"' in signed_in.get(url(second)).content.decode()
+    Assignment.objects.filter(pk__in=[first.pk, second.pk]).update(status=AssignmentStatus.SUBMITTED,
+                                                                   submitted_at=timezone.now())
+    assert 'id="next-assignment"' not in signed_in.get(url(first)).content.decode()

@@ -18,7 +18,7 @@ from ...models import JobKind, Stage, StageKind
 from ...selectors import committee as selectors
 from ...services import results as results_service
 from ...services.jobs import job_start
-from ...tables import score_text
+from ...tables import flag_text, score_text
 from .results import CommitteeMixin, csv_response, xlsx_response
 
 CONFIRM_TEMPLATE = "awards/committee/result_confirm.html"
@@ -222,7 +222,7 @@ class SnapshotExportView(CommitteeMixin, View):
 
         header = [_("Rank"), _("Code"), _("Nominee"), _("Round score"), _("Results"), _("Flags"), _("SHA-256 digest")]
         rows = ([row["rank"], row["nominee"], row["name"], row["round_score"], outcome(row),
-                 " ".join(row["flags"]), snapshot.digest] for row in content["ranking"]["rows"])
+                 flag_text(row["flags"]), snapshot.digest] for row in content["ranking"]["rows"])
         name = (f"hasil-{'sementara-' if snapshot.interim else ''}{content['category']['code']}-"
                 f"{content['round']['key']}-{snapshot.digest[:12]}")
         return csv_response(name, header, rows) if fmt == "csv" else xlsx_response(name, header, rows)

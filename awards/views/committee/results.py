@@ -31,7 +31,7 @@ from ...selectors import committee as selectors
 from ...selectors.charts import province_coverage
 from ...services import stages as stages_service
 from ...services.jobs import job_start
-from ...tables import AuditTable, LeaderboardTable, explanation_url, leaderboard_records
+from ...tables import FLAG_LABELS, AuditTable, LeaderboardTable, explanation_url, flag_text, leaderboard_records
 
 
 class CollectorPausedMixin:
@@ -241,7 +241,7 @@ def leaderboard_export(group, query):
               *[label for _kind, label in group.stage_columns()], _("Flags")]
     kinds = [kind for kind, _label in group.stage_columns()]
     rows = ([r["rank"], r["nominee_code"], r["nominee_name"], r["area"], str(r["round_score"]),
-             *[str(r["stage_scores"].get(kind, "")) for kind in kinds], " ".join(r["flags"])] for r in records)
+             *[str(r["stage_scores"].get(kind, "")) for kind in kinds], flag_text(r["flags"])] for r in records)
     return f"peringkat-{group.category.code}-{group.round.key}-{group.stage.kind}", header, rows
 
 
@@ -284,7 +284,8 @@ class ExplanationView(CommitteeMixin, GroupMixin, TemplateView):
         except KeyError as error:
             raise Http404 from error
         return super().get_context_data(round=self.round, category=self.category, stage=self.stage,
-                                         explanation=explanation, **kwargs,
+                                         explanation=explanation,
+                                         flags=[FLAG_LABELS[code] for code in explanation.flags], **kwargs,
                                          stage_explanations=[(StageKind(s.kind).label, s) for s in explanation.stages])
 
 

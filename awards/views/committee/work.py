@@ -15,6 +15,7 @@ from ... import permissions
 from ...models import Nomination, Panel, Stage
 from ...selectors import committee as selectors
 from ...services import assignments as service
+from ...tables import FLAG_LABELS
 from .results import CollectorPausedMixin, CommitteeMixin
 
 
@@ -103,7 +104,8 @@ def flag_items(round_, flags):
         codes = tuple(row.flags)
         html = spans.get(codes)
         if html is None:
-            html = spans[codes] = "".join(f'<span class="flag">{escape(code)}</span>' for code in codes)
+            html = spans[codes] = "".join(f'<span class="flag flag-{escape(code)}">{escape(FLAG_LABELS[code])}</span>'
+                                          for code in codes)
         # html.escape is what django.utils.html.escape does, without a SafeString per name.
         items.append(f'<li><a href="{prefix}{row.nomination_id}{suffix}">{name} · {html_escape(row.nominee_name)}'
                      f"</a> — {html}</li>")
