@@ -36,6 +36,8 @@ ACTION_LABELS = {
     "assignment_add": _("reviewer assigned"),
     "assignment_bulk": _("panel assigned"),
     "assignment_auto": _("reviewers assigned automatically"),
+    "assignment_reassign": _("nomination given to another reviewer"),
+    "assignment_remove": _("assignment removed (its draft scores with it)"),
     "assignment_scores_save": _("scores saved as a draft"),
     "assignment_submit": _("scores submitted"),
     "submitted_scores_overwrite": _("submitted scores replaced"),

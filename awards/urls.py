@@ -51,6 +51,8 @@ urlpatterns = [
     path("panitia/babak/<int:round_id>/penugasan/", committee.AssignmentsView.as_view(), name="committee-assignments"),
     path("panitia/babak/<int:round_id>/penugasan/<str:mode>/", committee.AssignmentActionView.as_view(),
          name="committee-assignment-action"),
+    path("panitia/babak/<int:round_id>/penugasan/<int:assignment_id>/alihkan/",
+         committee.AssignmentReassignView.as_view(), name="committee-assignment-reassign"),
     path("panitia/babak/<int:round_id>/kenaikan/<int:category_id>/", committee.AdvancementView.as_view(),
          name="committee-advancement"),
     path("panitia/babak/<int:round_id>/kemajuan/", committee.ProgressView.as_view(), name="committee-progress"),

@@ -23,6 +23,7 @@ from ..models import (
     RoundLevel,
     Stage,
     StageKind,
+    StageStatus,
 )
 from ..people import name_from
 from ..scoring import ScoringError, default_stage, rank_group
@@ -305,6 +306,24 @@ def round_conflicts(round_):
     return list(Conflict.objects.filter(nomination__round=round_)
                 .select_related("reviewer", "nomination__nominee", "nomination__category")
                 .order_by("-declared_at", "-id"))
+
+
+def conflict_reassignments(round_, conflicts):
+    """For each conflict of `conflicts`: its reviewer's assignments on the nomination at stages not closed
+    (what may be given to another reviewer), set as `conflict.reassignable`; and the round's reviewers
+    [(id, name)] to give them to. Two queries."""
+    pairs = {(c.nomination_id, c.reviewer_id) for c in conflicts}
+    found = {}
+    if pairs:
+        for assignment in (Assignment.objects.filter(stage__round=round_, nomination_id__in={n for n, _r in pairs})
+                           .exclude(stage__status=StageStatus.CLOSED).select_related("stage").order_by("stage__position")):
+            found.setdefault((assignment.nomination_id, assignment.reviewer_id), []).append(assignment)
+    for conflict in conflicts:
+        conflict.reassignable = found.get((conflict.nomination_id, conflict.reviewer_id), [])
+    members = (Panel.members.through.objects.filter(panel__round=round_)
+               .values_list("user_id", "user__first_name", "user__last_name", "user__username").distinct())
+    return sorted({(uid, name_from(first, last, username)) for uid, first, last, username in members},
+                  key=lambda pair: pair[1].lower())
 
 
 def round_panels(round_):

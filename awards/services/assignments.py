@@ -9,7 +9,18 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .. import permissions
-from ..models import Assignment, Conflict, Eligibility, Nomination, Panel, Stage, StageKind, StageStatus
+from ..models import (
+    Assignment,
+    AssignmentStatus,
+    Conflict,
+    Eligibility,
+    Nomination,
+    Panel,
+    Stage,
+    StageKind,
+    StageStatus,
+)
+from ..people import person_name
 from .audit import audit_record
 from .messages import assignments_notify
 
@@ -151,3 +162,46 @@ def assignments_auto(*, round_, category, stage, per_nomination, cap, acting_use
                 excluded = excluded | {chosen}
         outcome.created = _create(new, acting_user, "assignment_auto")
     return outcome
+
+
+def assignment_reassign(*, assignment, reviewer, acting_user):
+    """Give `assignment`'s nomination and stage to `reviewer` instead (a member of the round's panels with no
+    conflict declared on it and not assigned to it yet). The old assignment goes if nothing of it counts
+    yet (not submitted: its draft scores are removed, their values kept in the audit row); one whose
+    reviewer declared a conflict stays, with its conflict, as the record of it (its scores never count).
+    Submitted scores without a conflict are never moved: refused. Returns the new assignment."""
+    nomination, stage = assignment.nomination, assignment.stage
+    round_ = nomination.round
+    permissions.require(permissions.can_manage_round(acting_user, round_))
+    _check_stage(round_, stage)
+    if reviewer.id not in round_reviewer_ids(round_):
+        raise AssignmentError(_("%(reviewer)s is not a member of a panel of this round.")
+                              % {"reviewer": person_name(reviewer)})
+    with transaction.atomic():
+        _check_stage(round_, _lock_stage(stage))
+        assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        conflicted = Conflict.objects.filter(nomination=nomination, reviewer_id=assignment.reviewer_id).exists()
+        if assignment.status == AssignmentStatus.SUBMITTED and not conflicted:
+            raise AssignmentError(_("%(reviewer)s has submitted scores on this nomination; submitted scores are "
+                                    "not moved to another reviewer.") % {"reviewer": person_name(assignment.reviewer)})
+        if Conflict.objects.filter(nomination=nomination, reviewer=reviewer).exists():
+            raise AssignmentError(_("%(reviewer)s declared a conflict of interest on this nomination.")
+                                  % {"reviewer": person_name(reviewer)})
+        if Assignment.objects.filter(nomination=nomination, stage=stage, reviewer=reviewer).exists():
+            raise AssignmentError(_("%(reviewer)s is already assigned to this nomination.")
+                                  % {"reviewer": person_name(reviewer)})
+        if not conflicted:
+            _remove(assignment, acting_user)
+        [new] = _create([Assignment(nomination=nomination, stage=stage, reviewer=reviewer)], acting_user,
+                        "assignment_reassign")
+    return new
+
+
+def _remove(assignment, acting_user):
+    drafts = {str(score.criterion_id): [str(score.value) if score.value is not None else None, None]
+              for score in assignment.scores.all()}
+    audit_record(actor=acting_user, action="assignment_remove", obj=assignment,
+                 changes={"reviewer": [str(assignment.reviewer_id), None], **drafts},
+                 summary=f"{assignment.reviewer_id} → {assignment.nomination_id} @ {assignment.stage_id}")
+    assignment.scores.all().delete()
+    assignment.delete()

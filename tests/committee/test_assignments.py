@@ -111,13 +111,15 @@ def test_progress_counts_submissions_and_links_flags(english, award):
     page = response.content.decode()
     first = flags[0]
     assert reverse("committee-explanation", args=[award.provincial.id, first[0].id, first[2].nomination_id]) in page
-    # Every flagged row is listed, with its link, its category and nominee (escaped) and its flag codes.
+    # Every flagged row is listed, with its link, its category and nominee (escaped) and its flags in words.
+    from awards.tables import FLAG_LABELS
+
     category, stage, row = flags[-1]
     link = reverse("committee-explanation", args=[award.provincial.id, category.id, row.nomination_id])
-    codes = "".join(f'<span class="flag">{code}</span>' for code in row.flags)
+    words = "".join(f'<span class="flag flag-{code}">{FLAG_LABELS[code]}</span>' for code in row.flags)
     assert (f'<li><a href="{link}?tahap={stage.id}">{escape(category.name)} · {escape(row.nominee_name)}</a> — '
-            f"{codes}</li>") in page
-    assert page.count('<span class="flag">') == sum(len(r.flags) for _c, _s, r in flags)
+            f"{words}</li>") in page
+    assert page.count('<span class="flag flag-') == sum(len(r.flags) for _c, _s, r in flags)
 
 
 def test_progress_escapes_nominee_names_in_the_flags(english, award):
@@ -143,3 +145,63 @@ def test_committee_sees_a_declared_conflict_on_the_progress_page(english, award)
     assert [(c.reviewer.username, c.nomination.nominee.code, c.reason) for c in conflicts] == [
         ("penilai1", "18.72", "Saudara kandung bekerja di Pemkot Metro")]
     assert "Saudara kandung bekerja di Pemkot Metro" in response.content.decode()
+
+
+@pytest.fixture
+def fourth_reviewer(award):
+    from awards.models import Panel, Profile, Role
+    from awards.services.panels import panel_member_add
+
+    user = get_user_model().objects.create_user(username="penilai4", first_name="Wayan", last_name="Sudarsa")
+    Profile.objects.create(user=user, role=Role.REVIEWER, province_id="18")
+    panel_member_add(panel=Panel.objects.get(round=award.provincial), user=user, acting_user=award.committee)
+    return user
+
+
+def test_a_conflicted_assignment_is_given_to_another_reviewer_from_the_progress_page(english, award, fourth_reviewer):
+    from awards.services.reviews import assignment_declare_conflict
+
+    assignment = Assignment.objects.get(reviewer__username="penilai1", nomination__nominee__code="18.72",
+                                        stage__kind="assessment")
+    assignment_declare_conflict(assignment=assignment, reason="Keluarga", acting_user=assignment.reviewer)
+    english.force_login(award.provincial_committee)
+    page = english.get(reverse("committee-progress", args=[award.provincial.id])).content.decode()
+    url = reverse("committee-assignment-reassign", args=[award.provincial.id, assignment.id])
+    assert f'action="{url}"' in page and "Wayan Sudarsa" in page
+
+    response = english.post(url, {"reviewer": fourth_reviewer.id})
+
+    assert response.status_code == 302
+    new = Assignment.objects.get(reviewer=fourth_reviewer, nomination=assignment.nomination, stage=assignment.stage)
+    assert Assignment.objects.filter(pk=assignment.pk).exists()  # the conflicted one stays, with its conflict
+    assert AuditEvent.objects.filter(action="assignment_reassign", object_id=str(new.pk)).exists()
+    again = english.post(url, {"reviewer": fourth_reviewer.id}, follow=True)
+    assert "Wayan Sudarsa is already assigned to this nomination." in again.content.decode()
+
+
+def test_reassigning_moves_drafts_away_but_never_submitted_scores(award, fourth_reviewer):
+    from awards.models import AssignmentStatus, Score
+    from awards.services.assignments import assignment_reassign
+
+    submitted = Assignment.objects.filter(stage__round=award.provincial, stage__kind="assessment",
+                                          status=AssignmentStatus.SUBMITTED).first()
+    with pytest.raises(AssignmentError, match="submitted scores are not moved"):
+        assignment_reassign(assignment=submitted, reviewer=fourth_reviewer, acting_user=award.committee)
+    draft = Assignment.objects.filter(stage__round=award.provincial, stage__kind="assessment").exclude(
+        status=AssignmentStatus.SUBMITTED).exclude(nomination__assignments__reviewer=fourth_reviewer).first()
+    draft_scores = list(Score.objects.filter(assignment=draft).values_list("criterion_id", "value"))
+    new = assignment_reassign(assignment=draft, reviewer=fourth_reviewer, acting_user=award.committee)
+    assert not Assignment.objects.filter(pk=draft.pk).exists()
+    removed = AuditEvent.objects.get(action="assignment_remove", object_id=str(draft.pk))
+    assert {k: v[0] for k, v in removed.changes.items() if k != "reviewer"} == {
+        str(c): str(v) if v is not None else None for c, v in draft_scores}
+    assert (new.reviewer, new.status) == (fourth_reviewer, "not_started")
+
+
+@pytest.mark.parametrize("username", ["panitia_jakarta", "pemantau", "penilai2"])
+def test_reassigning_is_refused_out_of_scope(client, award, fourth_reviewer, username):
+    assignment = Assignment.objects.filter(stage__round=award.provincial).first()
+    client.force_login(award.users[username])
+    url = reverse("committee-assignment-reassign", args=[award.provincial.id, assignment.id])
+    assert client.post(url, {"reviewer": fourth_reviewer.id}).status_code == 403
+    assert not Assignment.objects.filter(reviewer=fourth_reviewer).exists()

@@ -29,12 +29,12 @@ from .results import (
     RoundView,
     StageActionView,
 )
-from .work import AssignmentActionView, AssignmentsView, ProgressView
+from .work import AssignmentActionView, AssignmentReassignView, AssignmentsView, ProgressView
 
 __all__ = [
     "AccountActionView", "AccountEditView", "AccountInviteView", "AccountsView", "PanelActionView", "PanelsView",
     "AdvancementView", "ChartsView", "SnapshotExportView",
-    "AssignmentActionView", "AssignmentsView", "ProgressView",
+    "AssignmentActionView", "AssignmentReassignView", "AssignmentsView", "ProgressView",
     "AuditView", "ExplanationView", "FreezeView", "LeaderboardExportView", "LeaderboardView", "NominationAddView",
     "NominationImportView",
     "NominationProposalsView", "NominationScreenView", "NominationsView", "OverviewView", "PublicResultContentView",

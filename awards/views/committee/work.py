@@ -12,7 +12,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ... import permissions
-from ...models import Nomination, Panel, Stage
+from ...models import Assignment, Nomination, Panel, Stage
+from ...people import person_name
 from ...selectors import committee as selectors
 from ...services import assignments as service
 from ...tables import FLAG_LABELS
@@ -82,10 +83,12 @@ class ProgressView(CollectorPausedMixin, CommitteeMixin, TemplateView):
         flags = selectors.round_flags(round_, categories)
         # The flags go to the template as HTML only: a context value stays in the template engine's
         # reference cycle (a RequestContext and its dicts) until the collector frees it.
+        can_manage = permissions.can_manage_round(self.request.user, round_)
+        conflicts = selectors.round_conflicts(round_)
+        reviewers = selectors.conflict_reassignments(round_, conflicts) if can_manage and conflicts else []
         return super().get_context_data(round=round_, progress=selectors.round_progress(round_),
-                                        can_manage=permissions.can_manage_round(self.request.user, round_),
-                                        flag_items=flag_items(round_, flags),
-                                        conflicts=selectors.round_conflicts(round_), **kwargs)
+                                        can_manage=can_manage, flag_items=flag_items(round_, flags),
+                                        conflicts=conflicts, reviewers=reviewers, **kwargs)
 
 
 def flag_items(round_, flags):
@@ -110,3 +113,22 @@ def flag_items(round_, flags):
         items.append(f'<li><a href="{prefix}{row.nomination_id}{suffix}">{name} · {html_escape(row.nominee_name)}'
                      f"</a> — {html}</li>")
     return mark_safe("\n".join(items))  # every part above is escaped
+
+
+class AssignmentReassignView(CommitteeMixin, View):
+    """Give an assignment (typically one whose reviewer declared a conflict) to another reviewer."""
+
+    def post(self, request, round_id, assignment_id):
+        round_ = selectors.access_round(request.user, round_id, manage=True)
+        assignment = get_object_or_404(Assignment.objects.select_related("nomination__round", "stage", "reviewer"),
+                                       pk=assignment_id, stage__round=round_)
+        reviewer = get_object_or_404(get_user_model(), pk=request.POST.get("reviewer") or 0)
+        try:
+            service.assignment_reassign(assignment=assignment, reviewer=reviewer, acting_user=request.user)
+        except service.AssignmentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(nominee)s (%(stage)s) is now assigned to %(reviewer)s.") % {
+                "nominee": assignment.nomination.nominee.name, "stage": assignment.stage.get_kind_display(),
+                "reviewer": person_name(reviewer)})
+        return redirect("committee-progress", round_id)
