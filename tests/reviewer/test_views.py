@@ -112,11 +112,11 @@ def work_list_queries(client, django_assert_num_queries, expected):
 
 
 def test_work_list_query_count_does_not_grow_with_rows(signed_in, setup, django_assert_num_queries):
-    # session, user, 2 filter choices (categories, rounds), count, page rows, progress
-    assert len(rows(work_list_queries(signed_in, django_assert_num_queries, 7))) == 1
+    # session, user, 2 filter choices (categories, rounds), count, page rows, progress, the profile (menu)
+    assert len(rows(work_list_queries(signed_in, django_assert_num_queries, 8))) == 1
     for _i in range(20):
         assign(f.nomination(setup["round"], setup["category"], f.nominee()), setup["stage"], setup["reviewer"])
-    assert len(rows(work_list_queries(signed_in, django_assert_num_queries, 7))) == 21
+    assert len(rows(work_list_queries(signed_in, django_assert_num_queries, 8))) == 21
 
 
 # The scoring page
@@ -158,8 +158,9 @@ def scoring_page_queries(client, assignment, django_assert_num_queries, expected
 def test_scoring_page_query_count_is_the_same_for_3_and_12_criteria(english_client, db, django_assert_num_queries,
                                                                     hide_other_scores):
     # session, user, assignment, judged criteria, my scores, [others' scores], the engine's criteria and
-    # metric statement, metric definitions, the nominee's figures, the group's figures, my next assignment
-    expected = 11 if hide_other_scores else 12
+    # metric statement, metric definitions, the nominee's figures, the group's figures, my next assignment,
+    # the profile (the menu)
+    expected = 12 if hide_other_scores else 13
     for count, username, year in ((3, "tiga", 2024), (12, "dua-belas", 2025)):
         setup = scoring_setup(judged=count, hide_other_scores=hide_other_scores, username=username, year=year)
         others = reviewer(f"{username}-2")
