@@ -24,9 +24,8 @@ def menu(request):
     for name, label, roles in MENU:
         if roles is not None and role not in roles:
             continue
-        url = reverse(name)
-        # The item whose address starts the current page's (the longest such one) is the current one.
-        items.append({"url": url, "label": label, "current": False})
+        items.append({"url": reverse(name), "label": label, "current": False})
+    # The current part: the item whose address starts the page's (the longest such one).
     matches = [item for item in items if path.startswith(item["url"])]
     if matches:
         max(matches, key=lambda item: len(item["url"]))["current"] = True

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .. import permissions
-from ..models import JobKind, Round
+from ..models import JobKind, Role, Round
 from ..services.jobs import JobRefused
 from .metrics_export import MetricsExport, export_xlsx_file
 from .metrics_import import metrics_import
@@ -105,9 +105,7 @@ def run_export(job, progress):
         write(path)
         with open(path, "rb") as handle:
             stored = default_storage.save(f"{EXPORT_DIR}/{job.pk}/{filename}", File(handle))
-    job.file_name = stored
-    job.save(update_fields=["file_name"])
-    return {"filename": filename, "size": default_storage.size(stored)}
+    return {"filename": filename, "stored": stored, "size": default_storage.size(stored)}
 
 
 def _metrics_xlsx(job, params):
@@ -115,7 +113,7 @@ def _metrics_xlsx(job, params):
     if not permissions.can_read_results(user):
         raise _not_allowed()
     province = params.get("province")
-    if permissions.role_of(user) == "provincial_committee" and province != permissions.province_of(user):
+    if permissions.role_of(user) == Role.PROVINCIAL_COMMITTEE and province != permissions.province_of(user):
         raise _not_allowed()
     spec = MetricsExport(year=params["year"], kind=params.get("kind") or None, province=province)
     return spec.filename("xlsx"), lambda path: export_xlsx_file(spec, str(path))

@@ -6,7 +6,6 @@ aggregated into one text (`metric_id=value,…`), already in plain number form. 
 the importer reads, so an export imports back unchanged.
 """
 import re
-import tempfile
 from dataclasses import dataclass
 from decimal import Context, Decimal
 
@@ -202,11 +201,3 @@ def export_xlsx_file(spec, path):
                 row += 1
     finally:
         workbook.close()
-
-
-def export_xlsx_tempfile(spec):
-    """The XLSX export in a temporary file (deleted when closed), positioned at its start."""
-    handle = tempfile.NamedTemporaryFile(suffix=".xlsx")
-    export_xlsx_file(spec, handle.name)
-    handle.seek(0)
-    return handle

@@ -60,7 +60,6 @@ class Migration(migrations.Migration):
                 ('rows_written', models.PositiveIntegerField(default=0, verbose_name='rows written')),
                 ('result', models.JSONField(blank=True, null=True, verbose_name='result')),
                 ('error', models.TextField(blank=True, verbose_name='why it failed')),
-                ('file_name', models.CharField(blank=True, max_length=300, verbose_name='file')),
                 ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='started by')),
                 ('follow_up', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='awards.job', verbose_name='next job')),
             ],

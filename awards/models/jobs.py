@@ -49,7 +49,6 @@ class Job(models.Model):
     rows_written = models.PositiveIntegerField(_("rows written"), default=0)
     result = models.JSONField(_("result"), null=True, blank=True)
     error = models.TextField(_("why it failed"), blank=True)
-    file_name = models.CharField(_("file"), max_length=300, blank=True)  # in storage: an export's file
     follow_up = models.ForeignKey("self", verbose_name=_("next job"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
 
@@ -65,7 +64,3 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
-
-    @property
-    def active(self):
-        return self.state in ACTIVE_STATES

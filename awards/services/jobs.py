@@ -15,7 +15,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..models import Job, JobState
+from ..models import Job, JobKind, JobState
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 0.5  # seconds between two progress writes
@@ -25,16 +25,29 @@ class JobBusy(Exception):
     """A job of the same kind and scope is already queued or running; the message says which."""
 
 
+# A checked file's import: the job that a confirmation of each kind of check starts.
+CONFIRMS = {JobKind.METRICS_CHECK: JobKind.METRICS_IMPORT, JobKind.NOMINATIONS_CHECK: JobKind.NOMINATIONS_IMPORT}
+
+
 class JobRefused(Exception):
     """The job cannot do what it was asked (a file gone, a scope no longer allowed); the message says why,
     in the starter's language, on the job's page."""
 
 
-def job_start(*, kind, acting_user, params, lock_key="", language=None, busy_message=None):
+def busy_message(kind, params):
+    """What a person is told when the same import is under way (JobBusy)."""
+    if kind in (JobKind.METRICS_CHECK, JobKind.METRICS_IMPORT):
+        return _("A metrics file for %(year)s is being checked or imported right now; wait until it has "
+                 "finished, then try again.") % {"year": params["year"]}
+    return _("A nominations file for this edition is being checked or imported right now; wait until it has "
+             "finished, then try again.")
+
+
+def job_start(*, kind, acting_user, params, lock_key="", language=None):
     """Record a job for `acting_user` and queue it once the surrounding transaction commits.
 
-    With `lock_key`, JobBusy (with `busy_message`) while another job with that key is queued or running;
-    a running job whose worker stopped showing signs of life is first marked failed (jobs_release_lost)."""
+    With `lock_key`, JobBusy while another job with that key is queued or running; a running job whose
+    worker stopped showing signs of life is first marked failed (jobs_release_lost)."""
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with transaction.atomic():
         if lock_key:
@@ -44,10 +57,23 @@ def job_start(*, kind, acting_user, params, lock_key="", language=None, busy_mes
                 job = Job.objects.create(kind=kind, created_by=acting_user, params=params, lock_key=lock_key,
                                          language=language)
         except IntegrityError:
-            raise JobBusy(busy_message or _("The same work is already under way; wait until it has finished."))\
-                from None
+            raise JobBusy(busy_message(kind, params)) from None
         transaction.on_commit(partial(_enqueue, job.pk))
     return job
+
+
+def job_confirm(*, check, acting_user):
+    """Import the file that the finished, problem-free `check` checked: a new job with the same file, or
+    the one a confirmation already started (a form posted twice starts one job). JobBusy as job_start."""
+    with transaction.atomic():
+        check = Job.objects.select_for_update().get(pk=check.pk)
+        if check.follow_up_id:
+            return check.follow_up
+        follow_up = job_start(kind=CONFIRMS[check.kind], acting_user=acting_user, params=check.params,
+                              lock_key=check.lock_key)
+        check.follow_up = follow_up
+        check.save(update_fields=["follow_up"])
+    return follow_up
 
 
 def _enqueue(job_id):
@@ -57,20 +83,21 @@ def _enqueue(job_id):
 
 
 def job_is_lost(job, *, now=None):
-    """A running job whose worker has shown no sign of life for PARITRANA_JOB_LOST_AFTER: its worker died
-    (stopped, killed, its machine gone); its transaction went with the worker's connection."""
+    """A running job whose worker has shown no sign of life for PARITRANA_JOB_LOST_AFTER (or one already
+    marked failed for it): its worker died (stopped, killed, its machine gone); its transaction went with
+    the worker's connection."""
+    if job.state == JobState.FAILED:
+        return job.error == LOST_REASON
     if job.state != JobState.RUNNING:
         return False
     last = job.beat_at or job.started_at or job.created_at
     return last < (now or timezone.now()) - settings.PARITRANA_JOB_LOST_AFTER
 
 
-def jobs_release_lost(*, lock_key=None):
-    """Mark the lost running jobs failed (those with `lock_key`, or all); return how many."""
+def jobs_release_lost(*, lock_key):
+    """Mark the lost running jobs with `lock_key` failed; return how many."""
     limit = timezone.now() - settings.PARITRANA_JOB_LOST_AFTER
-    lost = Job.objects.filter(state=JobState.RUNNING, beat_at__lt=limit)
-    if lock_key is not None:
-        lost = lost.filter(lock_key=lock_key)
+    lost = Job.objects.filter(state=JobState.RUNNING, beat_at__lt=limit, lock_key=lock_key)
     return lost.update(state=JobState.FAILED, finished_at=timezone.now(), error=LOST_REASON)
 
 

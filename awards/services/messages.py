@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -108,7 +109,7 @@ def assignments_notify(*, assignments, acting_user):
 def stage_opened_notify(*, stage, acting_user):
     """Tell each reviewer with assignments in `stage` that it opened, and until when."""
     messages = []
-    for reviewer in _reviewers(Assignment.objects.filter(stage=stage)):
+    for reviewer in _reviewers(Assignment.objects.filter(stage=stage).values("reviewer_id")):
         with translation.override(_language(reviewer)):
             messages.append(_message(
                 MessageKind.STAGE_OPEN, reviewer, stage=stage, sent_by=acting_user,
@@ -117,21 +118,19 @@ def stage_opened_notify(*, stage, acting_user):
     return _queue(messages)
 
 
-def _reviewers(assignments):
-    ids = assignments.values_list("reviewer_id", flat=True).distinct()
+def _reviewers(ids):
+    """The active accounts among `ids` (a list or a query of user ids), with their profiles, by name."""
     return get_user_model().objects.filter(pk__in=ids, is_active=True).select_related("profile").order_by(
         "last_name", "first_name", "username")
 
 
 def late_reviewers(stage):
-    """The active reviewers of `stage` with assignments not yet submitted, with how many."""
-    pending = Assignment.objects.filter(stage=stage).exclude(status=AssignmentStatus.SUBMITTED)
-    counts = defaultdict(int)
-    for reviewer_id in pending.values_list("reviewer_id", flat=True):
-        counts[reviewer_id] += 1
-    reviewers = list(_reviewers(pending))
+    """The active reviewers of `stage` with assignments not yet submitted, each with `unsubmitted`, how many."""
+    pending = dict(Assignment.objects.filter(stage=stage).exclude(status=AssignmentStatus.SUBMITTED)
+                   .values("reviewer_id").annotate(count=Count("id")).values_list("reviewer_id", "count"))
+    reviewers = list(_reviewers(list(pending)))
     for reviewer in reviewers:
-        reviewer.unsubmitted = counts[reviewer.pk]
+        reviewer.unsubmitted = pending[reviewer.pk]
     return reviewers
 
 
@@ -170,7 +169,6 @@ def reminder_preview(*, stage, reviewer_id, acting_user):
     for reviewer in reviewers:
         message = _reminder(stage, reviewer, kind=MessageKind.MANUAL_REMINDER, acting_user=acting_user,
                             batch_key="")
-        message.recipient = reviewer
         previews.append((reviewer, message.subject, compose(message)))
     return previews
 
@@ -195,7 +193,8 @@ def compose(message):
     """The body of `message`, in its recipient's language, written now."""
     recipient = message.recipient
     with translation.override(_language(recipient, message)):
-        context = {"message": message, "name": person_name(recipient), "site": site_link("/")}
+        context = {"message": message, "name": person_name(recipient), "site": site_link("/"),
+                   "link": site_link(reverse("reviewer-assignments"))}
         if message.kind == MessageKind.INVITATION:
             context["link"] = site_link(reverse("invitation_accept", args=[
                 urlsafe_base64_encode(force_bytes(recipient.pk)), invitation_tokens.make_token(recipient)]))
@@ -209,9 +208,6 @@ def compose(message):
             context["assignments"] = (Assignment.objects.filter(pk__in=message.params.get("assignments", []))
                                       .select_related("nomination__nominee", "nomination__category", "stage__round")
                                       .order_by("stage__round", "nomination__nominee__name"))
-            context["link"] = site_link(reverse("reviewer-assignments"))
-        else:
-            context["link"] = site_link(reverse("reviewer-assignments"))
         return render_to_string(f"awards/messages/{message.kind}.txt", context).strip() + "\n"
 
 

@@ -2,28 +2,24 @@
 summary, a download, or why it failed). Only the person who started a job sees it."""
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from .. import permissions
 from ..imports.uploads import problems_open, upload_delete, upload_store
-from ..models import Job, JobKind, JobState, Round
-from ..services.jobs import JobBusy, job_is_lost, job_start
+from ..models import ACTIVE_STATES, Job, JobKind, JobState, Round
+from ..services.jobs import CONFIRMS, JobBusy, job_confirm, job_is_lost, job_start
 
-CONFIRMS = {JobKind.METRICS_CHECK: JobKind.METRICS_IMPORT, JobKind.NOMINATIONS_CHECK: JobKind.NOMINATIONS_IMPORT}
 PHASES = {"checking": gettext_lazy("Checking"), "importing": gettext_lazy("Importing"),
           "exporting": gettext_lazy("Preparing the file")}
 
 
-def own_job(request, job_id, *, lock=False):
+def own_job(request, job_id):
     """The job `job_id` if the signed-in user started it, else 404 (never say whose it is)."""
-    jobs = Job.objects.select_for_update() if lock else Job.objects
-    job = get_object_or_404(jobs, pk=job_id)
+    job = get_object_or_404(Job, pk=job_id)
     if job.created_by_id != request.user.pk:
         raise Http404
     return job
@@ -44,8 +40,7 @@ def job_status(job):
         percent = min(99, int(100 * (job.rows_checked + done) / (2 * total)) if job.kind in CONFIRMS.values()
                       else int(100 * done / total))
     return {
-        "state": state, "state_label": str(JobState(state).label), "active": state in (JobState.QUEUED,
-                                                                                       JobState.RUNNING),
+        "state": state, "state_label": str(JobState(state).label), "active": state in ACTIVE_STATES,
         "phase": str(PHASES.get(job.phase, "")), "rows_total": total, "rows_read": job.rows_read,
         "rows_checked": job.rows_checked, "rows_written": job.rows_written, "percent": percent,
         "seconds": int((end - job.created_at).total_seconds()), "lost": lost,
@@ -72,33 +67,19 @@ class JobConfirmView(LoginRequiredMixin, View):
     """Import a checked file: a new job with the same file; a confirmation posted twice starts one job."""
 
     def post(self, request, job_id):
-        with transaction.atomic():
-            check = own_job(request, job_id, lock=True)
-            if check.follow_up_id:
-                return redirect("job", check.follow_up_id)
-            result = check.result or {}
-            if check.kind not in CONFIRMS or check.state != JobState.DONE or not result.get("ok"):
-                raise Http404
-            if check.kind == JobKind.METRICS_CHECK:
-                permissions.require(permissions.is_committee(request.user))
-            try:
-                follow_up = job_start(kind=CONFIRMS[check.kind], acting_user=request.user, params=check.params,
-                                      lock_key=check.lock_key, busy_message=busy_message(check))
-            except JobBusy as busy:
-                return render(request, "awards/jobs/job.html", {
-                    "job": check, "status": job_status(check), "result": result, "params": check.params,
-                    "confirm_kind": CONFIRMS[check.kind], "busy": str(busy)}, status=409)
-            check.follow_up = follow_up
-            check.save(update_fields=["follow_up"])
+        check = own_job(request, job_id)
+        result = check.result or {}
+        if check.kind not in CONFIRMS or check.state != JobState.DONE or not result.get("ok"):
+            raise Http404
+        if check.kind == JobKind.METRICS_CHECK:
+            permissions.require(permissions.is_committee(request.user))
+        try:
+            follow_up = job_confirm(check=check, acting_user=request.user)
+        except JobBusy as busy:
+            return render(request, "awards/jobs/job.html", {
+                "job": check, "status": job_status(check), "result": result, "params": check.params,
+                "confirm_kind": CONFIRMS[check.kind], "busy": str(busy)}, status=409)
         return redirect("job", follow_up.pk)
-
-
-def busy_message(job):
-    if job.kind in (JobKind.METRICS_CHECK, JobKind.METRICS_IMPORT):
-        return _("A metrics file for %(year)s is being checked or imported right now; wait until it has "
-                 "finished, then try again.") % {"year": job.params["year"]}
-    return _("A nominations file for this edition is being checked or imported right now; wait until it has "
-             "finished, then try again.")
 
 
 class JobProblemsView(LoginRequiredMixin, View):
@@ -106,8 +87,7 @@ class JobProblemsView(LoginRequiredMixin, View):
 
     def get(self, request, job_id):
         job = own_job(request, job_id)
-        handle = problems_open(job.params.get("token", "")) if job.kind in CONFIRMS or job.kind in CONFIRMS.values() \
-            else None
+        handle = problems_open(job.params["token"]) if "token" in job.params else None
         if handle is None:
             raise Http404
         return FileResponse(handle, as_attachment=True, filename=f"{job.params['filename']}.problems.csv",
@@ -119,13 +99,13 @@ class JobDownloadView(LoginRequiredMixin, View):
 
     def get(self, request, job_id):
         job = own_job(request, job_id)
-        if job.kind != JobKind.EXPORT or job.state != JobState.DONE or not job.file_name:
+        stored = (job.result or {}).get("stored") if job.state == JobState.DONE else None
+        if job.kind != JobKind.EXPORT or not stored:
             raise Http404
         permissions.require(permissions.can_read_results(request.user))
-        if not default_storage.exists(job.file_name):
+        if not default_storage.exists(stored):
             raise Http404
-        return FileResponse(default_storage.open(job.file_name, "rb"), as_attachment=True,
-                            filename=job.result.get("filename"))
+        return FileResponse(default_storage.open(stored, "rb"), as_attachment=True, filename=job.result["filename"])
 
 
 def start_file_check(request, form, *, kind, lock_key, **params):
@@ -135,8 +115,7 @@ def start_file_check(request, form, *, kind, lock_key, **params):
     token = upload_store(uploaded)
     params = {"token": token, "filename": uploaded.name, **params}
     try:
-        return job_start(kind=kind, acting_user=request.user, params=params, lock_key=lock_key,
-                         busy_message=busy_message(Job(kind=kind, params=params)))
+        return job_start(kind=kind, acting_user=request.user, params=params, lock_key=lock_key)
     except JobBusy as busy:
         upload_delete(token)
         form.add_error(None, str(busy))

@@ -85,9 +85,9 @@ class AssignmentScoreView(LoginRequiredMixin, View):
             messages.success(request, _("Your scores are submitted. You may still change them until the stage closes."))
         else:
             messages.success(request, _("Draft saved."))
-        following = next_assignment_id(request.user, page.assignment.pk)
-        if request.POST.get("then") == "next" and following is not None:
-            return redirect("reviewer-assignment", pk=following)
+        if request.POST.get("then") == "next":
+            return redirect("reviewer-assignment", pk=next_assignment_id(request.user, page.assignment.pk)
+                            or page.assignment.pk)
         return redirect("reviewer-assignment", pk=page.assignment.pk)
 
 

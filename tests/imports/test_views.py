@@ -162,6 +162,9 @@ def test_a_lost_job_is_reported_failed_and_frees_its_year(users):
     assert "The worker running this job stopped before it finished" in page.content.decode()
     assert client.post(reverse("metrics-import"), {"file": csv_upload(ROWS), "year": 2024}).status_code == 302
     assert Job.objects.get(pk=job.pk).state == JobState.FAILED
+    # Once marked failed, its page still says why in words.
+    assert "The worker running this job stopped before it finished" in client.get(
+        reverse("job", args=[job.pk])).content.decode()
 
 
 def test_a_job_whose_file_is_gone_fails_with_the_reason(users, settings):
