@@ -4,9 +4,11 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .audit_labels import action_label, object_label
+from .models import Message
 from .people import person_name
 from .scoring import display_score
 from .selectors.reviews import MY_STATUS_CHOICES
@@ -263,3 +265,30 @@ class AccountTable(CommitteeTable):
 
     def value_password_set(self, value):
         return "1" if value else "0"
+
+
+class MessageTable(tables.Table):
+    """Every message sent by email, as the committee reads its list: to whom, when, what, delivered or not."""
+    created_at = tables.DateTimeColumn(verbose_name=_("When"), format="DATETIME_FORMAT")
+    recipient = tables.Column(verbose_name=_("To"), order_by=("recipient__last_name",
+                                                                         "recipient__first_name"))
+    kind = tables.Column(verbose_name=_("Kind"))
+    summary = tables.Column(verbose_name=_("What"), orderable=False)
+    status = tables.Column(verbose_name=_("Status"))
+    sent_at = tables.DateTimeColumn(verbose_name=_("Sent at"), format="DATETIME_FORMAT")
+
+    class Meta:
+        model = Message
+        fields = ("created_at", "recipient", "kind", "summary", "status", "sent_at")
+        attrs = {"class": "table", "id": "messages"}
+        order_by = ("-created_at",)
+
+    def render_recipient(self, record):
+        return f"{person_name(record.recipient)} <{record.email or '–'}>"
+
+    def render_status(self, record):
+        if record.error == "no-address":
+            return gettext("Failed: the account has no email address")
+        if record.error:
+            return gettext("Failed: %(error)s") % {"error": record.error}
+        return record.get_status_display()

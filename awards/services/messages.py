@@ -124,10 +124,13 @@ def _reviewers(ids):
         "last_name", "first_name", "username")
 
 
-def late_reviewers(stage):
-    """The active reviewers of `stage` with assignments not yet submitted, each with `unsubmitted`, how many."""
-    pending = dict(Assignment.objects.filter(stage=stage).exclude(status=AssignmentStatus.SUBMITTED)
-                   .values("reviewer_id").annotate(count=Count("id")).values_list("reviewer_id", "count"))
+def late_reviewers(stage, *, reviewer_id=None):
+    """The active reviewers of `stage` (or only `reviewer_id`) with assignments not yet submitted, each with
+    `unsubmitted`, how many."""
+    pending = Assignment.objects.filter(stage=stage).exclude(status=AssignmentStatus.SUBMITTED)
+    if reviewer_id is not None:
+        pending = pending.filter(reviewer_id=reviewer_id)
+    pending = dict(pending.values("reviewer_id").annotate(count=Count("id")).values_list("reviewer_id", "count"))
     reviewers = list(_reviewers(list(pending)))
     for reviewer in reviewers:
         reviewer.unsubmitted = pending[reviewer.pk]
@@ -164,9 +167,8 @@ def reminder_preview(*, stage, reviewer_id, acting_user):
     """The reminders a committee member is about to send (one late reviewer, or all when `reviewer_id` is
     None): [(reviewer, subject, body)], each in its recipient's language."""
     permissions.require(permissions.can_manage_round(acting_user, stage.round))
-    reviewers = [r for r in late_reviewers(stage) if reviewer_id is None or r.pk == reviewer_id]
     previews = []
-    for reviewer in reviewers:
+    for reviewer in late_reviewers(stage, reviewer_id=reviewer_id):
         message = _reminder(stage, reviewer, kind=MessageKind.MANUAL_REMINDER, acting_user=acting_user,
                             batch_key="")
         previews.append((reviewer, message.subject, compose(message)))
@@ -179,9 +181,9 @@ def reminders_send(*, stage, reviewer_id, request_key, acting_user):
     permissions.require(permissions.can_manage_round(acting_user, stage.round))
     if stage.status != StageStatus.OPEN:
         return []
-    reviewers = [r for r in late_reviewers(stage) if reviewer_id is None or r.pk == reviewer_id]
     return _queue([_reminder(stage, reviewer, kind=MessageKind.MANUAL_REMINDER, acting_user=acting_user,
-                             batch_key=f"manual:{request_key}") for reviewer in reviewers])
+                             batch_key=f"manual:{request_key}")
+                   for reviewer in late_reviewers(stage, reviewer_id=reviewer_id)])
 
 
 # -- sending --------------------------------------------------------------------------------------

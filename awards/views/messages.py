@@ -5,22 +5,22 @@ import secrets
 from email.policy import default as email_policy
 from pathlib import Path
 
-import django_tables2 as tables
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableView
 
 from .. import permissions
-from ..models import Message, Role, Stage
+from ..models import Stage
 from ..people import person_name
 from ..selectors import committee as selectors
+from ..selectors.messages import messages_in_scope
 from ..services.messages import reminder_preview, reminders_send
+from ..tables import MessageTable
 from .committee.results import CommitteeMixin
 
 
@@ -59,40 +59,6 @@ class RemindView(CommitteeMixin, View):
         else:
             messages.info(request, _("No reminder was sent: these reminders went already, or nobody is late."))
         return redirect("committee-progress", round_.id)
-
-
-class MessageTable(tables.Table):
-    created_at = tables.DateTimeColumn(verbose_name=gettext_lazy("When"), format="DATETIME_FORMAT")
-    recipient = tables.Column(verbose_name=gettext_lazy("To"), order_by=("recipient__last_name",
-                                                                         "recipient__first_name"))
-    kind = tables.Column(verbose_name=gettext_lazy("Kind"))
-    summary = tables.Column(verbose_name=gettext_lazy("What"), orderable=False)
-    status = tables.Column(verbose_name=gettext_lazy("Status"))
-    sent_at = tables.DateTimeColumn(verbose_name=gettext_lazy("Sent at"), format="DATETIME_FORMAT")
-
-    class Meta:
-        model = Message
-        fields = ("created_at", "recipient", "kind", "summary", "status", "sent_at")
-        attrs = {"class": "table", "id": "messages"}
-        order_by = ("-created_at",)
-
-    def render_recipient(self, record):
-        return f"{person_name(record.recipient)} <{record.email or '–'}>"
-
-    def render_status(self, record):
-        if record.error == "no-address":
-            return _("Failed: the account has no email address")
-        if record.error:
-            return _("Failed: %(error)s") % {"error": record.error}
-        return record.get_status_display()
-
-
-def messages_in_scope(user):
-    """Every message for the national committee; for a provincial committee, its province's."""
-    queryset = Message.objects.select_related("recipient")
-    if permissions.role_of(user) == Role.PROVINCIAL_COMMITTEE:
-        return queryset.filter(province_id=permissions.province_of(user))
-    return queryset
 
 
 class MessageLogView(CommitteeMixin, SingleTableView):
