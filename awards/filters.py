@@ -3,7 +3,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, Eligibility, NomineeKind, Region, Role, RoundLevel, StageKind
+from .models import AssignmentStatus, AuditEvent, Eligibility, NomineeKind, Region, Role, RoundLevel, StageKind
 from .selectors.reviews import MY_STATUS_CHOICES, reviewer_categories, reviewer_rounds
 
 FLAG_CHOICES = [
@@ -121,3 +121,23 @@ class AccountFilter(django_filters.FilterSet):
 
     def filter_flag(self, queryset, name, value):
         return queryset.filter(**{name: value == "1"})
+
+
+class RoundAssignmentFilter(django_filters.FilterSet):
+    """The assignments list of one round: by nominee, reviewer, category, stage and status."""
+
+    nominee = django_filters.CharFilter(label=_("Nominee (name or code)"), method="filter_nominee")
+    reviewer = django_filters.ChoiceFilter(label=_("Reviewer"), field_name="reviewer_id")
+    category = django_filters.ChoiceFilter(label=_("Category"), field_name="nomination__category_id")
+    stage = django_filters.ChoiceFilter(label=_("Stage"), field_name="stage__kind",
+                                        choices=[(k, l) for k, l in StageKind.choices if k != StageKind.SCREENING])
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=AssignmentStatus.choices)
+
+    def __init__(self, *args, reviewers=(), categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["reviewer"].extra["choices"] = [(str(r["id"]), r["name"]) for r in reviewers]
+        self.filters["category"].extra["choices"] = [(str(c.id), c.name) for c in categories]
+
+    def filter_nominee(self, queryset, name, value):
+        return queryset.filter(Q(nomination__nominee__name__icontains=value)
+                               | Q(nomination__nominee__code__icontains=value))

@@ -292,3 +292,45 @@ class MessageTable(tables.Table):
         if record.error:
             return gettext("Failed: %(error)s") % {"error": record.error}
         return record.get_status_display()
+
+
+class RoundAssignmentTable(CommitteeTable):
+    """A round's assignments one by one; the committee changes one from its own page (remove, reassign)."""
+
+    nominee = tables.Column(verbose_name=_("Nominee"), accessor="nomination__nominee__name",
+                            order_by=("nomination__nominee__name", "pk"))
+    category = tables.Column(verbose_name=_("Category"), accessor="nomination__category",
+                             order_by=("nomination__category__position", "nomination__category__code"))
+    stage = tables.Column(verbose_name=_("Stage"), accessor="stage__kind", order_by=("stage__position", "pk"))
+    reviewer = tables.Column(verbose_name=_("Reviewer"), accessor="reviewer",
+                             order_by=("reviewer__first_name", "reviewer__last_name", "reviewer__username"))
+    status = tables.Column(verbose_name=_("Status"))
+    change = tables.Column(verbose_name=_("Change"), accessor="pk", orderable=False, exclude_from_export=True)
+
+    class Meta(CommitteeTable.Meta):
+        order_by = ("nominee",)
+        row_attrs = {"data-assignment": lambda record: record.pk}
+
+    def __init__(self, *args, can_manage=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_manage:
+            self.columns.hide("change")
+
+    def render_nominee(self, value, record):
+        return format_html('{} <span class="muted">{}</span>', value, record.nomination.nominee.code)
+
+    def render_category(self, value):
+        return value.name
+
+    def render_stage(self, record):
+        return record.stage.get_kind_display()
+
+    def render_reviewer(self, value):
+        return person_name(value)
+
+    def render_status(self, record):
+        return format_html('<span class="status status-{}">{}</span>', record.status, record.get_status_display())
+
+    def render_change(self, record):
+        return format_html('<a href="{}">{}</a>', reverse("committee-assignment", args=[
+            record.stage.round_id, record.pk]), gettext("Remove or reassign…"))

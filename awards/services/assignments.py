@@ -205,3 +205,21 @@ def _remove(assignment, acting_user):
                  summary=f"{assignment.reviewer_id} → {assignment.nomination_id} @ {assignment.stage_id}")
     assignment.scores.all().delete()
     assignment.delete()
+
+
+def assignment_remove(*, assignment, acting_user):
+    """Take a nomination at a stage away from its reviewer (assigned by mistake, or to lighten a load): only
+    while nothing of it counts, so never once submitted, and never at a closed stage. Its draft scores go
+    with it, their values kept in the audit row; a declared conflict stays on record."""
+    round_ = assignment.nomination.round
+    permissions.require(permissions.can_manage_round(acting_user, round_))
+    _check_stage(round_, assignment.stage)
+    with transaction.atomic():
+        _check_stage(round_, _lock_stage(assignment.stage))
+        locked = Assignment.objects.select_for_update().filter(pk=assignment.pk).first()
+        if locked is None:
+            raise AssignmentError(_("This assignment was removed already."))
+        if locked.status == AssignmentStatus.SUBMITTED:
+            raise AssignmentError(_("%(reviewer)s has submitted scores on this nomination; submitted scores are "
+                                    "not removed.") % {"reviewer": person_name(assignment.reviewer)})
+        _remove(locked, acting_user)

@@ -205,3 +205,76 @@ def test_reassigning_is_refused_out_of_scope(client, award, fourth_reviewer, use
     url = reverse("committee-assignment-reassign", args=[award.provincial.id, assignment.id])
     assert client.post(url, {"reviewer": fourth_reviewer.id}).status_code == 403
     assert not Assignment.objects.filter(reviewer=fourth_reviewer).exists()
+
+
+def test_the_assignments_page_lists_each_assignment_and_filters_by_reviewer(english, award):
+    english.force_login(award.provincial_committee)
+    url = reverse("committee-assignments", args=[award.provincial.id])
+    reviewer = award.users["penilai2"]
+    page = english.get(url, {"reviewer": reviewer.id, "stage": "assessment"}).content.decode()
+    shown = Assignment.objects.filter(stage__round=award.provincial, reviewer=reviewer, stage__kind="assessment")
+    assert page.count('data-assignment="') == min(shown.count(), 50) > 0
+    some = shown.first()
+    assert reverse("committee-assignment", args=[award.provincial.id, some.id]) in page
+    assert "Remove or reassign…" in page
+
+
+def test_an_assignment_is_removed_from_its_page_after_a_confirmation_but_never_once_submitted(english, award):
+    from awards.models import AssignmentStatus
+
+    english.force_login(award.provincial_committee)
+    draft = Assignment.objects.filter(stage__round=award.provincial, stage__kind="assessment").exclude(
+        status=AssignmentStatus.SUBMITTED).first()
+    page = english.get(reverse("committee-assignment", args=[award.provincial.id, draft.id])).content.decode()
+    assert 'id="remove-form"' in page and 'id="reassign-form"' in page
+    remove = reverse("committee-assignment-remove", args=[award.provincial.id, draft.id])
+
+    unconfirmed = english.post(remove, follow=True).content.decode()
+    assert "Tick the box to confirm the removal." in unconfirmed
+    assert Assignment.objects.filter(pk=draft.pk).exists()
+
+    done = english.post(remove, {"confirm": "1"}, follow=True).content.decode()
+    assert "is no longer assigned to" in done
+    assert not Assignment.objects.filter(pk=draft.pk).exists()
+    assert AuditEvent.objects.filter(action="assignment_remove", object_id=str(draft.pk)).count() == 1
+    twice = english.post(remove, {"confirm": "1"}, follow=True)
+    assert twice.status_code == 200 and "This assignment was removed already." in twice.content.decode()
+
+    submitted = Assignment.objects.filter(stage__round=award.provincial, status=AssignmentStatus.SUBMITTED).first()
+    page = english.get(reverse("committee-assignment", args=[award.provincial.id, submitted.id])).content.decode()
+    assert 'id="remove-form"' not in page and "submitted scores are neither removed" in page
+    refused = english.post(reverse("committee-assignment-remove", args=[award.provincial.id, submitted.id]),
+                           {"confirm": "1"}, follow=True).content.decode()
+    assert "submitted scores are not removed" in refused
+    assert Assignment.objects.filter(pk=submitted.pk, status=AssignmentStatus.SUBMITTED).exists()
+
+
+def test_an_assignment_is_given_to_another_reviewer_from_its_page(english, award, fourth_reviewer):
+    from awards.models import AssignmentStatus
+
+    english.force_login(award.committee)
+    draft = Assignment.objects.filter(stage__round=award.provincial, stage__kind="assessment").exclude(
+        status=AssignmentStatus.SUBMITTED).exclude(nomination__assignments__reviewer=fourth_reviewer).first()
+    page = english.get(reverse("committee-assignment", args=[award.provincial.id, draft.id])).content.decode()
+    assert "Wayan Sudarsa" in page and f'<option value="{draft.reviewer_id}">' not in page
+    response = english.post(reverse("committee-assignment-reassign", args=[award.provincial.id, draft.id]),
+                            {"reviewer": fourth_reviewer.id, "back": "assignments"})
+    assert response["Location"] == reverse("committee-assignments", args=[award.provincial.id])
+    assert Assignment.objects.filter(nomination=draft.nomination, stage=draft.stage, reviewer=fourth_reviewer).exists()
+
+
+def test_an_assignment_page_is_refused_outside_the_round_and_to_those_who_only_read(english, award):
+    assignment = Assignment.objects.filter(stage__round=award.provincial).first()
+    url = reverse("committee-assignment", args=[award.provincial.id, assignment.id])
+    remove = reverse("committee-assignment-remove", args=[award.provincial.id, assignment.id])
+    for user in (award.observer, award.other_province_committee, award.reviewer):
+        english.force_login(user)
+        assert english.get(url).status_code == 403
+        assert english.post(remove, {"confirm": "1"}).status_code == 403
+    english.force_login(award.committee)
+    # Another round's address with this assignment's id: not found, nothing removed.
+    assert english.get(reverse("committee-assignment", args=[award.national.id, assignment.id])).status_code in (403, 404)
+    assert Assignment.objects.filter(pk=assignment.pk).exists()
+    english.force_login(award.observer)
+    listing = english.get(reverse("committee-assignments", args=[award.provincial.id])).content.decode()
+    assert 'data-assignment="' in listing and "Remove or reassign…" not in listing

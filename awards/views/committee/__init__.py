@@ -29,12 +29,20 @@ from .results import (
     RoundView,
     StageActionView,
 )
-from .work import AssignmentActionView, AssignmentReassignView, AssignmentsView, ProgressView
+from .work import (
+    AssignmentActionView,
+    AssignmentReassignView,
+    AssignmentRemoveView,
+    AssignmentsView,
+    AssignmentView,
+    ProgressView,
+)
 
 __all__ = [
     "AccountActionView", "AccountEditView", "AccountInviteView", "AccountsView", "PanelActionView", "PanelsView",
     "AdvancementView", "ChartsView", "SnapshotExportView",
-    "AssignmentActionView", "AssignmentReassignView", "AssignmentsView", "ProgressView",
+    "AssignmentActionView", "AssignmentReassignView", "AssignmentRemoveView", "AssignmentsView", "AssignmentView",
+    "ProgressView",
     "AuditView", "ExplanationView", "FreezeView", "LeaderboardExportView", "LeaderboardView", "NominationAddView",
     "NominationImportView",
     "NominationProposalsView", "NominationScreenView", "NominationsView", "OverviewView", "PublicResultContentView",

@@ -3,6 +3,7 @@ from html import escape as html_escape
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import escape
@@ -10,26 +11,90 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
 
 from ... import permissions
-from ...models import Assignment, Nomination, Panel, Stage
+from ...models import Assignment, Conflict, Nomination, Panel, Stage
 from ...people import person_name
+from ...filters import RoundAssignmentFilter
 from ...selectors import committee as selectors
+from ...selectors import work as work_selectors
 from ...services import assignments as service
-from ...tables import FLAG_LABELS
+from ...tables import FLAG_LABELS, RoundAssignmentTable
 from .results import CollectorPausedMixin, CommitteeMixin
 
 
-class AssignmentsView(CommitteeMixin, TemplateView):
+class AssignmentsView(CommitteeMixin, SingleTableMixin, FilterView):
+    """The load per reviewer, the forms that assign, and every assignment of the round one by one, each
+    with a link to remove it or give it to another reviewer."""
+
     template_name = "awards/committee/assignments.html"
+    table_class = RoundAssignmentTable
+    filterset_class = RoundAssignmentFilter
+    table_pagination = {"per_page": 50}
+    strict = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.round = selectors.access_round(request.user, kwargs["round_id"])
+            self.can_manage = permissions.can_manage_round(request.user, self.round)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return work_selectors.round_assignments(self.round)
+
+    def get_filterset_kwargs(self, filterset_class):
+        self.loads = selectors.reviewer_loads(self.round)
+        self.categories = list(selectors.categories_of_round(self.round))
+        return {**super().get_filterset_kwargs(filterset_class), "reviewers": self.loads,
+                "categories": self.categories}
+
+    def get_table_kwargs(self):
+        return {"can_manage": self.can_manage}
 
     def get_context_data(self, **kwargs):
-        round_ = selectors.access_round(self.request.user, self.kwargs["round_id"])
         return super().get_context_data(
-            round=round_, loads=selectors.reviewer_loads(round_), panels=selectors.round_panels(round_),
-            categories=list(selectors.categories_of_round(round_)),
-            stages=[s for s in selectors.stages_of_round(round_) if s.kind != "screening"],
-            can_manage=permissions.can_manage_round(self.request.user, round_), **kwargs)
+            round=self.round, loads=self.loads, panels=selectors.round_panels(self.round), categories=self.categories,
+            stages=[s for s in selectors.stages_of_round(self.round) if s.kind != "screening"],
+            can_manage=self.can_manage, **kwargs)
+
+
+class AssignmentView(CommitteeMixin, TemplateView):
+    """One assignment: what it holds, and the two ways to change it (another reviewer, or removed)."""
+
+    template_name = "awards/committee/assignment.html"
+
+    def get_context_data(self, **kwargs):
+        round_ = selectors.access_round(self.request.user, self.kwargs["round_id"], manage=True)
+        assignment = work_selectors.assignment_of_round(round_, self.kwargs["assignment_id"])
+        if assignment is None:
+            raise Http404
+        return super().get_context_data(
+            round=round_, assignment=assignment, drafts=assignment.scores.exclude(value=None).count(),
+            conflict=Conflict.objects.filter(nomination=assignment.nomination, reviewer=assignment.reviewer).first(),
+            reviewers=work_selectors.reassign_candidates(assignment), **kwargs)
+
+
+class AssignmentRemoveView(CommitteeMixin, View):
+    def post(self, request, round_id, assignment_id):
+        round_ = selectors.access_round(request.user, round_id, manage=True)
+        assignment = work_selectors.assignment_of_round(round_, assignment_id)
+        if assignment is None:
+            messages.error(request, _("This assignment was removed already."))
+            return redirect("committee-assignments", round_id)
+        if not request.POST.get("confirm"):
+            messages.error(request, _("Tick the box to confirm the removal."))
+            return redirect("committee-assignment", round_id, assignment_id)
+        try:
+            service.assignment_remove(assignment=assignment, acting_user=request.user)
+        except service.AssignmentError as error:
+            messages.error(request, str(error))
+            return redirect("committee-assignment", round_id, assignment_id)
+        messages.success(request, _("%(nominee)s (%(stage)s) is no longer assigned to %(reviewer)s.") % {
+            "nominee": assignment.nomination.nominee.name, "stage": assignment.stage.get_kind_display(),
+            "reviewer": person_name(assignment.reviewer)})
+        return redirect("committee-assignments", round_id)
 
 
 def _positive(value, default):
@@ -131,4 +196,5 @@ class AssignmentReassignView(CommitteeMixin, View):
             messages.success(request, _("%(nominee)s (%(stage)s) is now assigned to %(reviewer)s.") % {
                 "nominee": assignment.nomination.nominee.name, "stage": assignment.stage.get_kind_display(),
                 "reviewer": person_name(reviewer)})
-        return redirect("committee-progress", round_id)
+        return redirect("committee-assignments" if request.POST.get("back") == "assignments" else "committee-progress",
+                        round_id)

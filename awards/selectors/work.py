@@ -1,0 +1,55 @@
+"""Reads for the committee's day-to-day work: a round's assignments one by one, who may take one over, and
+what needs attention across the rounds a committee member may read (the home page)."""
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from ..models import Assignment, AssignmentStatus, Conflict, Panel, Stage, StageKind, StageStatus
+from ..people import name_from
+from .committee import rounds_visible_to
+
+
+def round_assignments(round_):
+    """The round's assignments at its scored stages, with what the assignments list shows."""
+    return (Assignment.objects.filter(stage__round=round_)
+            .select_related("nomination__nominee", "nomination__category", "stage", "reviewer"))
+
+
+def assignment_of_round(round_, assignment_id):
+    """One assignment of the round, or None (an id of another round is not found here)."""
+    return round_assignments(round_).filter(pk=assignment_id).first()
+
+
+def reassign_candidates(assignment):
+    """Who may take `assignment` over: members of the round's panels other than its reviewer, without a
+    conflict declared on the nomination and not assigned to it at the stage yet: [(id, name)] by name."""
+    nomination = assignment.nomination
+    excluded = set(Conflict.objects.filter(nomination=nomination).values_list("reviewer_id", flat=True))
+    excluded |= set(Assignment.objects.filter(nomination=nomination, stage=assignment.stage)
+                    .values_list("reviewer_id", flat=True))
+    members = (Panel.members.through.objects.filter(panel__round_id=nomination.round_id)
+               .exclude(user_id__in=excluded)
+               .values_list("user_id", "user__first_name", "user__last_name", "user__username").distinct())
+    return sorted({(uid, name_from(first, last, username)) for uid, first, last, username in members},
+                  key=lambda pair: pair[1].lower())
+
+
+def attention(user):
+    """The open stages of the rounds `user` may read, soonest deadline first, each with its assignments
+    still to submit, whether its deadline passed with some unsubmitted, and the conflicts of interest its
+    reviewers declared. Two queries, whatever the number of rounds."""
+    now = timezone.now()
+    stages = list(Stage.objects.filter(round__in=rounds_visible_to(user), status=StageStatus.OPEN)
+                  .exclude(kind=StageKind.SCREENING)
+                  .select_related("round__edition", "round__province")
+                  .annotate(total=Count("assignments", distinct=True),
+                            unsubmitted=Count("assignments", distinct=True,
+                                              filter=~Q(assignments__status=AssignmentStatus.SUBMITTED)))
+                  .order_by("deadline", "round__edition__year", "round__level", "round__province_id", "position"))
+    conflicts = dict(Assignment.objects.filter(stage__in=[s.id for s in stages],
+                                               nomination__conflicts__reviewer_id=F("reviewer_id"))
+                     .values_list("stage_id").annotate(count=Count("id", distinct=True)).order_by())
+    for stage in stages:
+        stage.late = stage.deadline is not None and stage.deadline < now and stage.unsubmitted > 0
+        stage.conflicts = conflicts.get(stage.id, 0)
+    return stages
+
