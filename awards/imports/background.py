@@ -17,6 +17,7 @@ from ..services.jobs import JobRefused
 from .metrics_export import MetricsExport, export_xlsx_file
 from .metrics_import import metrics_import
 from .nominations import nominations_import
+from .numbers import AUTO, INDONESIAN_FORMAT, PLAIN_FORMAT
 from .results_pdf import annex_filename, result_annex_pdf
 from .tabular import xlsx_table_write
 from .uploads import problems_save, upload_delete, upload_discard_file, upload_local_path
@@ -59,11 +60,19 @@ def _import_file(job, job_progress, importer, **kwargs):
     return result
 
 
+def job_number_format(params):
+    """The number format a metrics job reads its file in (jobs queued before the choice had a yes/no box)."""
+    if "number_format" in params:
+        return params["number_format"]
+    if "indonesian_numbers" in params:
+        return INDONESIAN_FORMAT if params["indonesian_numbers"] else PLAIN_FORMAT
+    return AUTO
+
+
 def run_metrics(job, progress):
     params = job.params
-    result = _import_file(job, progress, metrics_import, year=params["year"],
-                          indonesian_numbers=params["indonesian_numbers"], acting_user=job.created_by,
-                          progress=progress.rows, file_name=params["filename"])
+    result = _import_file(job, progress, metrics_import, year=params["year"], number_format=job_number_format(params),
+                          acting_user=job.created_by, progress=progress.rows, file_name=params["filename"])
     return {
         "ok": result.ok, "applied": result.applied, "rows": result.rows, "seconds": round(result.seconds, 1),
         **{name: getattr(result, name) for name in (
@@ -73,6 +82,8 @@ def run_metrics(job, progress):
         "problems": problem_data(result.problems), "problems_truncated": result.problems_truncated,
         "changes": [{"row": c.row, "code": c.code, "name": c.name, "status": c.status, "fields": c.fields}
                     for c in result.changes],
+        "number_format": result.number_format, "number_format_detected": result.number_format_detected,
+        "number_format_evidence": result.number_format_evidence, "number_format_either": result.number_format_either,
     }
 
 
@@ -142,10 +153,10 @@ def _leaderboard_xlsx(job, params):
     group = LeaderboardGroup(user=job.created_by, round_id=params["round"], category_id=params["category"],
                              query=QueryDict(params["query"]))
     try:
-        name, header, rows = leaderboard_export(group, group.request.GET)
+        name, header, rows, number_formats = leaderboard_export(group, group.request.GET)
     except (PermissionDenied, Http404):
         raise _not_allowed() from None
-    return f"{name}.xlsx", lambda path: xlsx_table_write(str(path), name, header, rows)
+    return f"{name}.xlsx", lambda path: xlsx_table_write(str(path), name, header, rows, number_formats=number_formats)
 
 
 EXPORTS = {"metrics_xlsx": _metrics_xlsx, "result_pdf": _result_pdf, "leaderboard_xlsx": _leaderboard_xlsx}

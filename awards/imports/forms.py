@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import NomineeKind, Region
 from .limits import size_refusal
+from .numbers import AUTO, INDONESIAN_FORMAT, PLAIN_FORMAT
 
 
 class UploadField(forms.FileField):
@@ -21,8 +22,16 @@ class UploadField(forms.FileField):
 class MetricsUploadForm(forms.Form):
     file = UploadField(label=_("File (CSV or XLSX)"))
     year = forms.IntegerField(label=_("Assessment year"), min_value=2000, max_value=2100)
-    indonesian_numbers = forms.BooleanField(
-        label=_("Numbers are written the Indonesian way (1.234.567 and 24,5)"), required=False)
+    number_format = forms.ChoiceField(
+        label=_("Number format"), initial=AUTO, required=False, choices=[
+            (AUTO, _("Read it from the file")), (INDONESIAN_FORMAT, _("Indonesian: 1.234.567,5")),
+            (PLAIN_FORMAT, _("Plain: 1234567.5"))],
+        help_text=_("A decimal comma (24,5) or dots grouping thousands (1.234.567) mean Indonesian; a decimal "
+                    "point (24.5) means plain. XLSX number cells are numbers either way. The check shows which "
+                    "format it used."))
+
+    def clean_number_format(self):
+        return self.cleaned_data["number_format"] or AUTO
 
 
 class MetricsExportForm(forms.Form):

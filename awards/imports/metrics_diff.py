@@ -4,13 +4,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ..models import Region
+from ..display import metric_text
+from ..models import BusinessSize, MetricDefinition, Region, Sector
 from .metrics_rows import EMPLOYER_KINDS, GOVERNMENT_LEVEL, KINDS
 from .metrics_writes import WRITES_AHEAD, ChunkLookup, ChunkWrites
 from .numbers import format_decimal
 
 CHANGES_KEPT = 200
+NOMINEE_FIELDS = {"nominee_name": (gettext_lazy("Name"), None), "region_code": (gettext_lazy("Region"), None),
+                  "size": (gettext_lazy("Size"), BusinessSize), "sector": (gettext_lazy("Sector"), Sector)}
 
 
 @dataclass
@@ -199,4 +203,24 @@ class ChunkChecking:
             result.changes.append(NomineeChange(row=row.number, code=row.code, name=row.name, status="changed",
                                                 fields=fields))
 
-    # -- the audit trail ----------------------------------------------------------------------
+
+def preview_changes(changes):
+    """A preview's changed nominees (a check job's result: [{"row", "code", "name", "status", "fields"}]) as the
+    reader reads them: each field by its name in the reader's language, a metric by its label and its values by
+    its unit ("Rp 11.250.000.000 → Rp 12.500.000.000"), a size or sector by its label. One query."""
+    definitions = {d.code: d for d in MetricDefinition.objects.only("code", "label_id", "label_en", "unit")}
+    shown = []
+    for change in changes:
+        fields = []
+        for column, old, new in change["fields"]:
+            definition = definitions.get(column)
+            if definition is not None:
+                label = definition.label
+                old, new = (metric_text(Decimal(v), definition.unit) if v else "" for v in (old, new))
+            else:
+                label, choices = NOMINEE_FIELDS.get(column, (column, None))
+                if choices is not None:
+                    old, new = (choices(v).label if v in choices.values else v for v in (old, new))
+            fields.append({"code": column, "label": label, "old": old, "new": new})
+        shown.append({**change, "fields": fields})
+    return shown

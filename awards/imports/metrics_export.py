@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from .. import permissions
 from ..models import MetricDefinition, Region, Role
 from .numbers import format_decimal
-from .tabular import CsvStreamWriter, neutralise, xlsx_workbook
+from .tabular import BOM, CsvStreamWriter, csv_style, neutralise, xlsx_workbook
 
 NOMINEE_HEADER = ["nominee_code", "nominee_kind", "nominee_name", "region_code", "size", "sector"]
 FETCH = 2000  # rows per round trip of the export's query
@@ -123,15 +123,17 @@ def xlsx_number(text):
     return int(text) if len(text.rstrip("0")) <= 15 else text
 
 
-def export_blocks(spec, *, for_xlsx=False):
+def export_blocks(spec, *, for_xlsx=False, decimal_mark="."):
     """Yield the export's rows (lists of cells) in blocks of at most FETCH rows; the header is the first
     row of the first block (which may hold nothing else). Text cells are neutralised; a metric cell is
-    its value as plain text (CSV) or as `xlsx_number` gives it, and empty ("" / None) when not reported."""
+    its value as text without grouping, with `decimal_mark` (CSV), or as `xlsx_number` gives it, and empty
+    ("" / None) when not reported."""
     metrics = export_metrics(spec)
     header = NOMINEE_HEADER + [code for _id, code in metrics]
     position = {str(metric_id): index for index, (metric_id, _code) in enumerate(metrics)}
     empty_cells = [None if for_xlsx else ""] * len(metrics)
     postgres = connection.vendor == "postgresql"
+    plain_mark = decimal_mark == "."
     sql, params = export_query(spec)
     block = [header]
     # In a transaction: outside one, PostgreSQL's server-side cursor is declared WITH HOLD, and a
@@ -149,7 +151,8 @@ def export_blocks(spec, *, for_xlsx=False):
                 for metric_id, value in zip(flat, flat, strict=True):
                     index = position.get(metric_id)  # a value of a metric the kind has not: not exported
                     if index is not None:
-                        cells[index] = xlsx_number(value) if for_xlsx else value
+                        cells[index] = (xlsx_number(value) if for_xlsx else value if plain_mark
+                                        else value.replace(".", decimal_mark))
                 block.append([neutralise(t) if t else "" for t in texts] + cells)
             if block:
                 yield block
@@ -164,14 +167,19 @@ def export_rows(spec, *, for_xlsx=False):
         yield from block
 
 
-def export_csv_chunks(spec):
+def export_csv_chunks(spec, style=None):
     """The CSV export as text chunks (UTF-8 BOM first, then one chunk per block of rows), for a
-    StreamingHttpResponse or a file."""
-    yield "\ufeff"
-    writer = CsvStreamWriter()
-    for block in export_blocks(spec):
-        writer.writer.writerows(block)
-        yield writer.flush()
+    StreamingHttpResponse or a file, in `style` (by default the active language's, read now: the chunks
+    may be produced after the request's language is gone)."""
+    writer = CsvStreamWriter(style or csv_style())
+
+    def chunks():
+        yield BOM
+        for block in export_blocks(spec, decimal_mark=writer.style.decimal_mark):
+            writer.writer.writerows(block)
+            yield writer.flush()
+
+    return chunks()
 
 
 def export_csv_file(spec, path):

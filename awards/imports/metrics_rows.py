@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from django.utils.translation import gettext as _
 
 from ..models import BusinessSize, MetricUnit, Nominee, NomineeKind, Region, Sector
-from .numbers import format_decimal, parse_decimal
+from .numbers import EITHER, INDONESIAN_FORMAT, PLAIN_FORMAT, classify_number, format_decimal, parse_decimal
 from .tabular import unneutralise
 
 NOMINEE_COLUMNS = ("nominee_code", "nominee_kind", "nominee_name", "region_code")
@@ -184,7 +184,7 @@ class RowParsing:
         if text.isdigit() and text.isascii() and raw.__class__ is str:
             # The common case, a plain whole number: int() is several times cheaper than Decimal().
             value = int(text)
-        elif raw.__class__ is str and not self.indonesian and _plain_fraction(text):
+        elif raw.__class__ is str and self.number_format == PLAIN_FORMAT and _plain_fraction(text):
             value = Decimal(text)  # "24.5": what parse_decimal gives, without its regular expression
         else:
             value = self._parse_general(row, metric, raw, text)
@@ -205,16 +205,50 @@ class RowParsing:
                 text = "1"
             elif word in NO:
                 text = "0"
+        if isinstance(raw, (int, float)):
+            return parse_decimal(raw)  # an XLSX number cell is a number whatever the file's format
+        if self.number_format is None:
+            self._detect_number_format(row, metric, text)
         try:
-            return parse_decimal(raw if isinstance(raw, (int, float)) else text, indonesian=self.indonesian)
+            # Undecided (only whole numbers and "1.234" so far): Indonesian, the committee's own format.
+            return parse_decimal(text, indonesian=self.number_format != PLAIN_FORMAT)
         except ValueError:
-            if "," in text and not self.indonesian:
-                message = _("\"%(value)s\" is not a number; write decimals with a point, or choose the "
-                            "Indonesian number format (1.234.567,5).") % {"value": text}
-            else:
-                message = _("\"%(value)s\" is not a number.") % {"value": text}
-            self.row_problem(row, metric.code, message)
+            self.row_problem(row, metric.code, self._not_a_number(text))
             return None
+
+    # -- the file's number format ----------------------------------------------------------------
+    def _detect_number_format(self, row, metric, text):
+        """Decide the file's number format on its first number that only one format reads (see
+        numbers.classify_number); a "1.234" before it was read the Indonesian way, which a plain decision
+        then contradicts: that is reported, so that no number is imported read the wrong way."""
+        written = classify_number(text)
+        if written == EITHER:
+            if self.first_either is None:
+                self.first_either = (row.number, metric.code, text)
+        elif written is not None:
+            self.number_format = written
+            self.format_evidence = (row.number, metric.code, text)
+            if written == PLAIN_FORMAT and self.first_either is not None:
+                either_row, column, example = self.first_either
+                self.row_problem(row, metric.code, _(
+                    "\"%(value)s\" is written the plain way (24.5), but \"%(example)s\" on row %(row)s, column "
+                    "%(column)s, was read the Indonesian way (%(read)s). Write every number of the file the same way, "
+                    "or choose its number format on the upload form.") % {
+                    "value": text, "example": example, "row": either_row, "column": column,
+                    "read": format_decimal(parse_decimal(example, indonesian=True))})
+
+    def _not_a_number(self, text):
+        if self.format_evidence is not None:
+            row, column, example = self.format_evidence
+            return _("\"%(value)s\" is not a number in the %(format)s format of this file, which \"%(example)s\" "
+                     "on row %(row)s, column %(column)s, shows. Write every number of the file the same way, or "
+                     "choose its number format on the upload form.") % {
+                "value": text, "format": number_format_name(self.number_format), "example": example, "row": row,
+                "column": column}
+        if self.number_format is not None and not self.number_format_detected:
+            return _("\"%(value)s\" is not a number in the %(format)s format chosen for this file.") % {
+                "value": text, "format": number_format_name(self.number_format)}
+        return _("\"%(value)s\" is not a number.") % {"value": text}
 
     def _value_problem(self, metric, value):
         """Why `value` (an int for plain whole numbers, else a Decimal) breaks the metric's rules, or None."""
@@ -242,6 +276,34 @@ class RowParsing:
         return None
 
     # -- a chunk of rows, against the database -------------------------------------------------
+
+def number_format_name(number_format):
+    """A number format in words, with an example: "Indonesian (1.234.567,5)" or "plain (1234567.5)"."""
+    if number_format == INDONESIAN_FORMAT:
+        return _("Indonesian (1.234.567,5)")
+    return _("plain (1234567.5)")
+
+
+def number_format_note(number_format, *, detected, evidence=None, either=None):
+    """How a file's numbers were read, in words, for the preview and the command: the format, and whether it
+    was chosen or detected (with the number that decided it, or the "1.234" read by default)."""
+    params = {"format": number_format_name(number_format)}
+    if not detected:
+        return _("Numbers were read in the %(format)s format, as chosen.") % params
+    if evidence:
+        row, column, text = evidence
+        return _("Numbers were read in the %(format)s format, detected from the file: \"%(text)s\" on row %(row)s, "
+                 "column %(column)s.") % {**params, "text": text, "row": row, "column": column}
+    if either:
+        row, column, text = either
+        return _("Numbers were read in the %(format)s format, the default, as no number in the file decides it: "
+                 "\"%(text)s\" on row %(row)s, column %(column)s, was read as %(read)s. If that is wrong, choose "
+                 "the number format on the upload form.") % {
+            **params, "text": text, "row": row, "column": column,
+            "read": format_decimal(parse_decimal(text, indonesian=number_format == INDONESIAN_FORMAT))}
+    return _("No number in the file depends on its format: whole numbers without separators and XLSX number "
+             "cells read the same either way.")
+
 
 def _plain_fraction(text):
     """Whether `text` is digits, a point and digits (ASCII), a number Decimal() reads as written."""

@@ -6,6 +6,14 @@ from decimal import Decimal, InvalidOperation
 PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 INDONESIAN = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d*)?$")
 
+# The number formats a metrics file may use; AUTO reads it from the file's own numbers (classify_number).
+AUTO, INDONESIAN_FORMAT, PLAIN_FORMAT = "auto", "id", "plain"
+EITHER = "either"  # a number both formats read, differently: "1.234" is 1234 or 1.234
+# Only Indonesian: a decimal comma (24,5; 1.234,5) or two or more groups of thousands (1.234.567).
+ONLY_INDONESIAN = re.compile(r"^[+-]?(\d+,\d+|\d{1,3}(\.\d{3})+,\d+|\d{1,3}(\.\d{3}){2,})$")
+# Both: one dot before exactly three digits, after one to three digits not starting with 0.
+BOTH_FORMATS = re.compile(r"^[+-]?[1-9]\d{0,2}\.\d{3}$")
+
 
 def parse_decimal(text, *, indonesian=False):
     """The Decimal a cell holds, or raise ValueError; `text` is a string or a number read from XLSX.
@@ -33,6 +41,20 @@ def parse_decimal(text, *, indonesian=False):
         return Decimal(cleaned)
     except InvalidOperation as error:  # pragma: no cover - the patterns above only let numbers through
         raise ValueError(text) from error
+
+
+def classify_number(text):
+    """Which format a cell's number is written in: INDONESIAN_FORMAT ("24,5", "1.234.567"), PLAIN_FORMAT
+    ("24.5", "0.125", "1234.5"), EITHER ("1.234") or None (a whole number without separators, which reads
+    the same in both, or no number at all)."""
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    if ONLY_INDONESIAN.match(cleaned):
+        return INDONESIAN_FORMAT
+    if BOTH_FORMATS.match(cleaned):
+        return EITHER
+    if PLAIN.match(cleaned) and "." in cleaned:
+        return PLAIN_FORMAT
+    return None
 
 
 def format_decimal(value):

@@ -14,9 +14,9 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from ..display import score_text
 from ..models import Nominee, RoundLevel, StageKind
 from ..selectors.committee import winners
-from ..tables import score_text
 
 
 def _text(value):

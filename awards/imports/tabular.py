@@ -5,9 +5,11 @@ import io
 import os
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import limits
@@ -235,12 +237,19 @@ def xlsx_workbook(target, **options):
         "strings_to_urls": False, **options})
 
 
-def xlsx_table_write(target, title, header, rows, **options):
+# Excel number formats of numeric cells (stored locale-free; a spreadsheet shows them in its own language).
+SCORE_FORMAT = "0.00"  # a score: the cell holds the stored 4 decimals, shown with 2
+WHOLE_FORMAT = "0"  # a rank, a count, a year
+
+
+def xlsx_table_write(target, title, header, rows, *, number_formats=None, **options):
     """One sheet named `title`: the header, then `rows` (lists of cells). Text that a spreadsheet could run
-    is neutralised; numbers stay numbers; an empty or None cell stays empty."""
+    is neutralised; numbers (int, float, Decimal) are numeric cells, shown with `number_formats`
+    ({column index: Excel number format}) where given; an empty or None cell stays empty."""
     workbook = xlsx_workbook(target, **options)
     try:
         sheet = workbook.add_worksheet(title[:31])
+        shown = {column: workbook.add_format({"num_format": code}) for column, code in (number_formats or {}).items()}
         for column, cell in enumerate(header):
             sheet.write_string(0, column, str(cell))
         for row_number, cells in enumerate(rows, start=1):
@@ -250,25 +259,65 @@ def xlsx_table_write(target, title, header, rows, **options):
                 if isinstance(cell, str):
                     sheet.write_string(row_number, column, neutralise(cell))
                 else:
-                    sheet.write_number(row_number, column, cell)
+                    number = float(cell) if isinstance(cell, Decimal) else cell
+                    sheet.write_number(row_number, column, number, shown.get(column))
     finally:
         workbook.close()
 
 
-class CsvStreamWriter:
-    """Format rows as CSV text one at a time: for StreamingHttpResponse and for files alike."""
+BOM = "\ufeff"  # first in every CSV the app writes: Excel then reads the file as UTF-8
 
-    def __init__(self, delimiter=","):
+
+@dataclass(frozen=True)
+class CsvStyle:
+    """How a CSV file separates its cells and writes a decimal number. A spreadsheet program opens a CSV with
+    its own language's list separator and decimal mark (docs/numbers-and-dates.md)."""
+
+    delimiter: str
+    decimal_mark: str
+
+    def number(self, value):
+        """A Decimal or float as this style writes it: no grouping, every stored decimal kept ("89,8214")."""
+        text = format(value, "f") if isinstance(value, Decimal) else repr(value)
+        return text if self.decimal_mark == "." else text.replace(".", self.decimal_mark)
+
+    def cell(self, value):
+        return self.number(value) if isinstance(value, (Decimal, float)) else value
+
+
+# Indonesian Excel and LibreOffice separate a CSV's cells by ";" (their decimal mark is ","); English ones by ",".
+INDONESIAN_CSV = CsvStyle(delimiter=";", decimal_mark=",")
+PLAIN_CSV = CsvStyle(delimiter=",", decimal_mark=".")
+
+
+def csv_style():
+    """The CSV style of the active language: the reader's spreadsheet opens the file in columns."""
+    return PLAIN_CSV if (get_language() or "id").startswith("en") else INDONESIAN_CSV
+
+
+class CsvStreamWriter:
+    """Format rows as CSV text one at a time, for StreamingHttpResponse and for files alike, in `style` (by
+    default the active language's, read when the writer is made): Decimal and float cells are written with
+    its decimal mark, text as it is."""
+
+    def __init__(self, style=None):
+        self.style = style or csv_style()
         self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, delimiter=delimiter, lineterminator="\r\n")
+        self.writer = csv.writer(self.buffer, delimiter=self.style.delimiter, lineterminator="\r\n")
 
     def rows_text(self, rows):
         """Yield the CSV text of each block of rows; `rows` yields lists of cells."""
+        cell = self.style.cell
         for row in rows:
-            self.writer.writerow(row)
+            self.writer.writerow([cell(value) for value in row])
             if self.buffer.tell() >= 64 * 1024:
                 yield self.flush()
         yield self.flush()
+
+    def document(self, rows):
+        """The whole file as text chunks: the BOM, then `rows_text(rows)`."""
+        yield BOM
+        yield from self.rows_text(rows)
 
     def flush(self):
         text = self.buffer.getvalue()
@@ -278,10 +327,11 @@ class CsvStreamWriter:
 
 
 def write_csv(path, rows, *, header=None):
-    """Write `header` and `rows` to a UTF-8 CSV file (with BOM, so spreadsheets read it as UTF-8)."""
+    """Write `header` and `rows` to a UTF-8 CSV file (with BOM, so spreadsheets read it as UTF-8), separated
+    as the active language's spreadsheets expect (csv_style)."""
     tmp = f"{path}.part"
     with open(tmp, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
+        writer = csv.writer(handle, delimiter=csv_style().delimiter, lineterminator="\r\n")
         if header is not None:
             writer.writerow(header)
         writer.writerows(rows)

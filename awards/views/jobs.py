@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from .. import permissions
+from ..imports.metrics_diff import preview_changes
+from ..imports.metrics_rows import number_format_note
 from ..imports.uploads import problems_open, upload_delete, upload_store
 from ..models import ACTIVE_STATES, Job, JobKind, JobState, Round
 from ..services.jobs import CONFIRMS, JobBusy, job_confirm, job_is_lost, job_start
@@ -55,7 +57,19 @@ class JobView(LoginRequiredMixin, View):
                    "confirm_kind": CONFIRMS.get(job.kind)}
         if job.kind in (JobKind.NOMINATIONS_CHECK, JobKind.NOMINATIONS_IMPORT):
             context["round"] = Round.objects.filter(pk=job.params.get("round")).first()
+        elif job.kind == JobKind.METRICS_CHECK and status["state"] == JobState.DONE:
+            context.update(metrics_preview(context["result"]))
         return render(request, "awards/jobs/job.html", context)
+
+
+def metrics_preview(result):
+    """What a metrics check's page shows beside its counts: the changes by label and unit, and the number
+    format the file was read in (jobs from before it was recorded have none)."""
+    note = ""
+    if "number_format" in result:
+        note = number_format_note(result["number_format"], detected=result["number_format_detected"],
+                                  evidence=result["number_format_evidence"], either=result["number_format_either"])
+    return {"changes": preview_changes(result.get("changes") or []), "number_format_note": note}
 
 
 class JobStatusView(LoginRequiredMixin, View):
@@ -78,7 +92,8 @@ class JobConfirmView(LoginRequiredMixin, View):
         except JobBusy as busy:
             return render(request, "awards/jobs/job.html", {
                 "job": check, "status": job_status(check), "result": result, "params": check.params,
-                "confirm_kind": CONFIRMS[check.kind], "busy": str(busy)}, status=409)
+                "confirm_kind": CONFIRMS[check.kind], "busy": str(busy),
+                **(metrics_preview(result) if check.kind == JobKind.METRICS_CHECK else {})}, status=409)
         return redirect("job", follow_up.pk)
 
 

@@ -54,7 +54,7 @@ class MetricsImportPreviewView(LoginRequiredMixin, View):
             return render(request, "awards/metrics/index.html", index_context(request, upload_form=form), status=400)
         data = form.cleaned_data
         job = start_file_check(request, form, kind=JobKind.METRICS_CHECK, lock_key=f"metrics:{data['year']}",
-                               year=data["year"], indonesian_numbers=data["indonesian_numbers"])
+                               year=data["year"], number_format=data["number_format"])
         if job is None:
             return render(request, "awards/metrics/index.html", index_context(request, upload_form=form), status=409)
         return redirect("job", job.pk)

@@ -47,7 +47,7 @@ def test_right_password_refused_while_locked_saying_when(client, accounts):
     until = timezone.localtime(response.context["until"])
     assert timedelta(minutes=14) < until - timezone.now() <= timedelta(minutes=15)
     assert response.context["minutes"] == 15
-    assert until.strftime("%H:%M") in response.content.decode()
+    assert until.strftime("%H.%M") in response.content.decode()  # Indonesian: "14.30" (paritrana/formats/id)
     assert {"accounts/locked_out.html", "base.html"} <= {t.name for t in response.templates}
 
 

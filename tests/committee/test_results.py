@@ -1,6 +1,7 @@
 """Freezing, publishing, correcting and verifying results; the public results page."""
 import hashlib
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -176,5 +177,10 @@ def test_frozen_result_exports_as_csv_and_xlsx(english, award, frozen):
     assert lines[1:] == expected
     response = english.get(reverse("committee-snapshot-export", args=[frozen.id, "xlsx"]))
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert [[("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(min_row=2, values_only=True)] == expected
+    # The rank and the stored score are numbers (shown with 2 decimals); the rest is text.
+    assert [[("" if v is None else str(v)) for v in row[:3] + row[4:]]
+            for row in sheet.iter_rows(min_row=2, values_only=True)] == [row[:3] + row[4:] for row in expected]
+    assert [(row[0].data_type, row[3].data_type, row[3].number_format, Decimal(repr(row[3].value)))
+            for row in sheet.iter_rows(min_row=2)] == [
+        ("n", "n", "0.00", Decimal(r["round_score"])) for r in content["ranking"]["rows"]]
     assert english.get(reverse("committee-snapshot-export", args=[frozen.id, "ods"])).status_code == 404

@@ -16,8 +16,18 @@ def test_import_metrics_command_imports_and_summarises(users, write_csv, capsys)
     out = capsys.readouterr().out
     assert out.startswith("1 rows in ")
     assert out.split(" s. ", 1)[1] == ("Nominees: 1 new, 0 changed, 0 unchanged. Values: 4 new, 0 changed, "
-                                        "0 unchanged, 0 removed.\n")
+                                        "0 unchanged, 0 removed.\nNumbers were read in the plain (1234567.5) "
+                                        'format, detected from the file: "95.5" on row 2, column '
+                                        "wages_reported_pct.\n")
     assert values_of("NPP001")["employees_total"] == Decimal("120")
+
+
+def test_import_metrics_command_takes_a_number_format(users, write_csv, capsys):
+    row = ROW[:6] + ["1.234", "1.000", "", ""]  # "1.234" reads both ways: the choice decides
+    call_command("import_metrics", str(write_csv([row])), "--year", "2024", "--by", "pusat", "--no-progress",
+                 "--language", "en", "--number-format", "id")
+    assert capsys.readouterr().out.splitlines()[1] == "Numbers were read in the Indonesian (1.234.567,5) format, as chosen."
+    assert values_of("NPP001") == {"employees_total": Decimal("1234"), "employees_registered": Decimal("1000")}
 
 
 def test_import_metrics_command_fails_with_every_problem_and_writes_them_beside_the_file(users, write_csv, capsys):
@@ -41,7 +51,7 @@ def test_import_metrics_command_fails_with_every_problem_and_writes_them_beside_
 def test_import_metrics_command_dry_run(users, write_csv, capsys):
     call_command("import_metrics", str(write_csv([ROW])), "--year", "2024", "--by", "pusat", "--dry-run", "--no-progress",
                  "--language", "en")
-    assert capsys.readouterr().out.endswith("0 removed. Dry run: nothing was written.\n")
+    assert capsys.readouterr().out.splitlines()[0].endswith("0 removed. Dry run: nothing was written.")
     assert Nominee.objects.count() == 0
 
 

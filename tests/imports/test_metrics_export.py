@@ -131,3 +131,27 @@ def test_export_xlsx_cells_are_numbers_and_neutralised_text(loaded, tmp_path):
 def test_export_header_matches_import_header(loaded):
     rows = list(export_rows(MetricsExport(year=2024, kind="business")))
     assert set(EMPLOYER_HEADER) <= set(rows[0])
+
+
+def test_export_csv_for_an_indonesian_spreadsheet_imports_back(loaded, tmp_path):
+    """In Indonesian the export separates cells with ";" and writes "95,5": what Indonesian Excel opens in
+    columns, and what the import reads back without being told (the format is read from the numbers)."""
+    from django.utils import translation
+
+    spec = MetricsExport(year=2024, kind="business")
+    with translation.override("id"):
+        chunks = export_csv_chunks(spec)  # the style is the active language's when the export is asked for
+    text = "".join(chunks)
+    assert text.splitlines()[:2] == [
+        "\ufeff" + ";".join(HEADER),
+        "NPP001;business;\"'=HYPERLINK(\"\"http://x\"\")\";18.72;large;finance;120;100;;95,5;12" + ";" * 5]
+    path = tmp_path / "export-id.csv"
+    path.write_text(text, encoding="utf-8")
+    before = database_state()
+
+    result = metrics_import(acting_user=national_committee(), path=path, year=2024)
+
+    assert (result.problems, result.number_format, result.number_format_evidence) == (
+        [], "id", (2, "wages_reported_pct", "95,5"))
+    assert (result.nominees_unchanged, result.values_unchanged, result.values_changed) == (2, 6, 0)
+    assert database_state() == before

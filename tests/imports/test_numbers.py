@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from awards.imports.numbers import decimal_for_xlsx, format_decimal, parse_decimal
+from awards.imports.numbers import classify_number, decimal_for_xlsx, format_decimal, parse_decimal
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -44,3 +44,13 @@ def test_decimal_for_xlsx_keeps_exact_numbers_and_falls_back_to_text():
     assert decimal_for_xlsx(Decimal("123456789012.3457")) == "123456789012.3457"
     assert decimal_for_xlsx(Decimal("1234567890123.45")) == 1234567890123.45
     assert decimal_for_xlsx(Decimal("1234567890123456")) == "1234567890123456"
+
+
+@pytest.mark.parametrize("text, written", [
+    ("24,5", "id"), ("1.234,5", "id"), ("1.234.567", "id"), ("2.800.000", "id"), (" 12,5 ", "id"),
+    ("24.5", "plain"), ("0.125", "plain"), ("1234.5", "plain"), (".5", "plain"), ("0.500", "plain"),
+    ("1.234", "either"), ("12.500", "either"),
+    ("1234", None), ("ya", None), ("", None), ("1,234,567", None), ("12.34.5", None),
+])
+def test_classify_number_says_which_format_wrote_it(text, written):
+    assert classify_number(text) == written

@@ -51,3 +51,30 @@ def test_open_table_refuses_non_utf8_csv(tmp_path):
     with pytest.raises(UnreadableFile) as caught:
         open_table(path)
     assert str(caught.value) == 'The CSV file is not UTF-8 text; save it as "CSV UTF-8" and upload it again.'
+
+
+@pytest.mark.parametrize("language, text", [
+    ("id", '\ufeffRank;Nominee;Score;Note\r\n1;PT Maju, Tbk;89,8214;\r\n2;"A;B";7,5;\r\n'),
+    ("en", '\ufeffRank,Nominee,Score,Note\r\n1,"PT Maju, Tbk",89.8214,\r\n2,A;B,7.5,\r\n'),
+])
+def test_the_csv_streamer_writes_for_the_readers_spreadsheet(language, text):
+    """Indonesian spreadsheets split a CSV at ";" and read "89,8214"; English ones at "," and "89.8214". The
+    BOM makes Excel read UTF-8; a score keeps its stored decimals; an empty cell stays empty."""
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from awards.imports.tabular import CsvStreamWriter
+
+    with translation.override(language):
+        writer = CsvStreamWriter()
+    rows = [["Rank", "Nominee", "Score", "Note"], [1, "PT Maju, Tbk", Decimal("89.8214"), None],
+            [2, "A;B", 7.5, ""]]
+    assert "".join(writer.document(rows)) == text
+
+
+def test_a_semicolon_csv_with_decimal_commas_reads_back(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text('\ufeffa;b\r\n1;"89,8214"\r\n', encoding="utf-8")
+    with open_table(path) as table:
+        assert (table.header, list(table.rows)) == (["a", "b"], [(2, ["1", "89,8214"])])

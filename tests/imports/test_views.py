@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -233,7 +234,10 @@ def test_preview_of_an_xlsx_with_indonesian_numbers(users):
     upload = SimpleUploadedFile("data.xlsx", buffer.getvalue())
     client = client_for(users["committee"])
 
-    _page, job = upload_and_check(client, upload, indonesian_numbers="on")
+    page, job = upload_and_check(client, upload)  # no option: the format is read from the file's text numbers
+    assert page.context["number_format_note"] == (
+        'Numbers were read in the Indonesian (1.234.567,5) format, detected from the file: "24,5" on row 2, column '
+        'wages_reported_pct.')
     confirm(client, job)
 
     assert values_of("NPP001") == {"employees_total": Decimal("1234"), "employees_registered": Decimal("1000"),
@@ -291,3 +295,36 @@ def test_reviewer_may_not_export(users, loaded):
 def test_export_with_a_bad_year_shows_the_form_again(users, loaded):
     response = client_for(users["committee"]).get(reverse("metrics-export"), {"year": "abc", "format": "csv"})
     assert (response.status_code, sorted(response.context["export_form"].errors)) == (400, ["year"])
+
+
+GOVERNMENT_ID = ("nominee_code;nominee_kind;nominee_name;region_code;workers_total;has_regulation;"
+                 "coverage_target_pct;protection_budget_idr\n"
+                 "18;province_government;Pemerintah Provinsi Lampung;18;{workers};{regulation};{target};{budget}\n")
+
+
+def test_the_upload_form_shows_the_number_format_read_from_the_file_by_default(users):
+    form = client_for(users["committee"]).get(reverse("metrics")).context["upload_form"]
+    assert (form["number_format"].value(), [value for value, _label in form.fields["number_format"].choices]) == (
+        "auto", ["auto", "id", "plain"])
+
+
+def test_the_preview_names_metrics_by_label_and_numbers_by_unit_in_the_readers_language(users, tmp_path):
+    stored = tmp_path / "stored.csv"
+    stored.write_text(GOVERNMENT_ID.format(workers="2.800.000", regulation="tidak", target="30",
+                                           budget="11.250.000.000"), encoding="utf-8")
+    assert metrics_import(acting_user=national_committee(), path=stored, year=2024).problems == []
+    client = client_for(users["committee"])
+    client.cookies["django_language"] = "id"
+    upload = SimpleUploadedFile("b.csv", GOVERNMENT_ID.format(workers="2.800.000", regulation="ya", target="32,5",
+                                                              budget="12.500.000.000").encode())
+
+    page, _job = upload_and_check(client, upload)
+
+    assert page.context["result"]["number_format"] == "id"
+    changes = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", re.search(
+        r'<table class="table" id="job-changes">.*?</table>', page.content.decode(), flags=re.S).group(0)))
+    assert ("Memiliki regulasi perlindungan pekerja (Perda/Pergub/Perbup/Perdes): Tidak → Ya; "
+            "Target cakupan (%): 30 % → 32,5 %; "
+            "Anggaran perlindungan pekerja rentan (Rp): Rp 11.250.000.000 → Rp 12.500.000.000") in changes
+    assert 'title="protection_budget_idr"' in page.content.decode()  # the code stays, as the label's title
+    assert "12500000000" not in changes

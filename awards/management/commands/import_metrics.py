@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from ...imports.metrics_import import metrics_import
+from ...imports.numbers import AUTO, INDONESIAN_FORMAT, PLAIN_FORMAT
 from ...imports.tabular import problem_lines
 from ...permissions import command_actor
 
@@ -20,8 +21,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="The CSV (comma or semicolon) or XLSX file.")
         parser.add_argument("--year", type=int, required=True, help="The assessment year, e.g. 2024.")
-        parser.add_argument("--indonesian-numbers", action="store_true",
-                            help="Numbers are written the Indonesian way: 1.234.567 and 24,5.")
+        parser.add_argument("--number-format", choices=[AUTO, INDONESIAN_FORMAT, PLAIN_FORMAT], default=AUTO,
+                            help="How the file writes numbers: id (1.234.567,5), plain (1234567.5), or auto "
+                                 "(default): read from the file's own numbers.")
+        parser.add_argument("--indonesian-numbers", action="store_const", dest="number_format",
+                            const=INDONESIAN_FORMAT, help="The same as --number-format id (for older scripts).")
         parser.add_argument("--dry-run", action="store_true", help="Check and count, write nothing.")
         parser.add_argument("--problems-csv", help="Where to write the problems (default: FILE.problems.csv).")
         parser.add_argument("--language", choices=["id", "en"], help="Language of the messages (default: id).")
@@ -29,13 +33,13 @@ class Command(BaseCommand):
         parser.add_argument("--by", metavar="USERNAME",
                             help="The national committee member importing (checked; recorded in the audit trail).")
 
-    def handle(self, *args, file, year, indonesian_numbers=False, dry_run=False, problems_csv=None, language=None,
+    def handle(self, *args, file, year, number_format=AUTO, dry_run=False, problems_csv=None, language=None,
                no_progress=False, verbosity=1, by=None, **options):
         with translation.override(language or translation.get_language() or "id"):
             actor = command_actor(by)
-            self.run(Path(file), year, indonesian_numbers, dry_run, problems_csv, no_progress or verbosity == 0, actor)
+            self.run(Path(file), year, number_format, dry_run, problems_csv, no_progress or verbosity == 0, actor)
 
-    def run(self, path, year, indonesian_numbers, dry_run, problems_csv, quiet, actor=None):
+    def run(self, path, year, number_format, dry_run, problems_csv, quiet, actor=None):
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
         if not 2000 <= year <= 2100:
@@ -48,7 +52,7 @@ class Command(BaseCommand):
             bar.update(done - bar.n)
 
         try:
-            result = metrics_import(path=path, year=year, indonesian_numbers=indonesian_numbers, dry_run=dry_run,
+            result = metrics_import(path=path, year=year, number_format=number_format, dry_run=dry_run,
                                     progress=progress, problems_path=problems_path, acting_user=actor)
         finally:
             bar.close()
@@ -59,6 +63,7 @@ class Command(BaseCommand):
                 "%(count)s problems in %(file)s; nothing was imported. The full list is in %(problems)s."
             ) % {"count": result.problem_count, "file": path.name, "problems": problems_path})
         self.stdout.write(summary_line(result))
+        self.stdout.write(result.number_format_note)
 
 
 def summary_line(result):

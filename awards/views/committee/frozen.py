@@ -13,12 +13,14 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ... import permissions
+from ...display import score_text
 from ...imports.results_pdf import annex_filename
+from ...imports.tabular import SCORE_FORMAT, WHOLE_FORMAT
 from ...models import JobKind, Stage, StageKind
 from ...selectors import committee as selectors
 from ...services import results as results_service
 from ...services.jobs import job_start
-from ...tables import flag_text, score_text
+from ...tables import flag_text
 from .results import CommitteeMixin, csv_response, xlsx_response
 
 CONFIRM_TEMPLATE = "awards/committee/result_confirm.html"
@@ -221,11 +223,14 @@ class SnapshotExportView(CommitteeMixin, View):
             return _("Winner %(rank)s") % {"rank": row["rank"]} if row["rank"] <= awards else ""
 
         header = [_("Rank"), _("Code"), _("Nominee"), _("Round score"), _("Results"), _("Flags"), _("SHA-256 digest")]
-        rows = ([row["rank"], row["nominee"], row["name"], row["round_score"], outcome(row),
+        # The rank and the stored score (4 decimals) as numbers: CSV in the reader's style, XLSX numeric cells.
+        rows = ([row["rank"], row["nominee"], row["name"], Decimal(row["round_score"]), outcome(row),
                  flag_text(row["flags"]), snapshot.digest] for row in content["ranking"]["rows"])
         name = (f"hasil-{'sementara-' if snapshot.interim else ''}{content['category']['code']}-"
                 f"{content['round']['key']}-{snapshot.digest[:12]}")
-        return csv_response(name, header, rows) if fmt == "csv" else xlsx_response(name, header, rows)
+        if fmt == "csv":
+            return csv_response(name, header, rows)
+        return xlsx_response(name, header, rows, number_formats={0: WHOLE_FORMAT, 3: SCORE_FORMAT})
 
 
 class PublicResultsView(TemplateView):
