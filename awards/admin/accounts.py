@@ -85,9 +85,33 @@ User = get_user_model()
 admin.site.unregister(User)
 admin.site.unregister(Group)
 
+PERMISSION_VERBS = {"add": _("Add"), "change": _("Change"), "delete": _("Delete"), "view": _("View")}
+
+
+def permission_label(permission):
+    """A permission in the reader's language (Django stores "Can add …" in English): app | model | verb."""
+    model = permission.content_type.model_class()
+    verb = permission.codename.split("_", 1)[0]
+    if model is None or verb not in PERMISSION_VERBS or permission.codename != f"{verb}_{model._meta.model_name}":
+        return str(permission)
+    return f"{model._meta.app_config.verbose_name} | {model._meta.verbose_name} | {PERMISSION_VERBS[verb]}"
+
+
+class PermissionsInWords:
+    """The permissions of a group or an account listed by permission_label."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name not in ("permissions", "user_permissions"):
+            return super().formfield_for_manytomany(db_field, request=request, **kwargs)
+        kwargs.setdefault("queryset", db_field.remote_field.model.objects.select_related("content_type"))
+        field = super().formfield_for_manytomany(db_field, request=request, **kwargs)
+        if field is not None:
+            field.label_from_instance = permission_label
+        return field
+
 
 @admin.register(User)
-class AccountAdmin(AwardAdmin, DjangoUserAdmin):
+class AccountAdmin(PermissionsInWords, AwardAdmin, DjangoUserAdmin):
     inlines = [ProfileInline]
     list_display = ["username", "first_name", "last_name", "role", "is_active", "is_staff"]
     list_select_related = ["profile"]
@@ -124,6 +148,16 @@ class AccountAdmin(AwardAdmin, DjangoUserAdmin):
 
 
 @admin.register(Group)
-class AccessGroupAdmin(AwardAdmin, DjangoGroupAdmin):
+class AccessGroupAdmin(PermissionsInWords, AwardAdmin, DjangoGroupAdmin):
     workspace_note = _("A group's permissions decide what its members see and change in the admin; changes "
                        "are audited.")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):  # shown, not edited: in words too
+            return ["permission_list" if name == "permissions" else name for name in fields]
+        return fields
+
+    @admin.display(description=_("permissions"))
+    def permission_list(self, group):
+        return ", ".join(sorted(permission_label(p) for p in group.permissions.select_related("content_type")))

@@ -34,7 +34,18 @@ def delete_selected(modeladmin, request, queryset):
         return None
 
 
-class AwardAdmin(admin.ModelAdmin):
+class EnglishFieldsMarked:
+    """The English text of a bilingual row (name_en, guidance_en) is marked lang="en" in its form: screen
+    readers and spelling checks then read it as English on an Indonesian page."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name.endswith("_en"):
+            field.widget.attrs["lang"] = "en"
+        return field
+
+
+class AwardAdmin(EnglishFieldsMarked, admin.ModelAdmin):
     """Base of every admin class of the award.
 
     `service_save`, `service_delete` and `service_relation` are the only writers; the admin's own hooks
@@ -162,7 +173,7 @@ class ReadOnlyInline:
         return False
 
 
-class AwardInline:
+class AwardInline(EnglishFieldsMarked):
     """An inline of configuration: written only by those who may write configuration."""
 
     extra = 0

@@ -5,6 +5,7 @@ Large tables (regions: 91,599 rows; nominees: up to ~800k; metric values: millio
 offered as a dropdown: foreign keys to them use autocomplete or raw ids, and list filters use only
 choices or small tables.
 """
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -60,10 +61,21 @@ class NomineeAdmin(AwardAdmin):
 
 @admin.register(models.MetricDefinition)
 class MetricDefinitionAdmin(AwardAdmin):
-    list_display = ["code", "label_id", "label_en", "unit", "min_value", "max_value", "not_above", "position"]
+    list_display = ["code", "label_id", "english_label", "unit", "min_value", "max_value", "not_above", "position"]
     list_filter = ["unit"]
     search_fields = ["code", "label_id", "label_en"]
     list_select_related = ["not_above"]
+
+    @admin.display(description=_("English label"), ordering="label_en")
+    def english_label(self, metric):
+        return format_html('<span lang="en">{}</span>', metric.label_en)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "kinds":  # nominee kinds by name, not a JSON list of codes
+            return forms.TypedMultipleChoiceField(
+                label=db_field.verbose_name, choices=models.NomineeKind.choices, widget=forms.CheckboxSelectMultiple,
+                required=not db_field.blank)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class CategoryInline(AwardInline, admin.TabularInline):
@@ -74,9 +86,13 @@ class CategoryInline(AwardInline, admin.TabularInline):
 
 @admin.register(models.Edition)
 class EditionAdmin(AwardAdmin):
-    list_display = ["year", "name"]
+    list_display = ["assessment_year", "name"]
     search_fields = ["name"]
     inlines = [CategoryInline]
+
+    @admin.display(description=_("year"), ordering="year")
+    def assessment_year(self, edition):
+        return str(edition.year)  # a year, not a quantity: "2025", never the grouped "2.025"
 
 
 class StageInline(ReadOnlyInline, admin.TabularInline):

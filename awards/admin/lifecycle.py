@@ -2,9 +2,15 @@
 results and the audit trail are shown, never changed, here; a stage's options change only through the
 stage service, and never its status."""
 from django.contrib import admin
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .. import models, permissions
+from .. import audit_labels, models, permissions
+from ..people import person_name
+from ..selectors.audit import audit_related_names
 from ..services.stages import STAGE_OPTIONS, stage_update_options
 from .base import AwardAdmin, ReadOnlyAdmin, ReadOnlyInline
 
@@ -92,18 +98,80 @@ class ResultSnapshotAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "frozen_at", "frozen_by", "published_at", "digest"]
     list_filter = ["round__edition"]
     list_select_related = ["round__edition", "round__province", "category", "frozen_by"]
+    # The frozen document itself (JSON, in English keys) is read on the result's page and downloaded there.
+    exclude = ["content"]
+    readonly_fields = ["result_page"]
     workspace_note = _("Results are frozen, published and corrected (a correction is a new result with a "
                        "reason) from the leaderboard (/panitia/babak/<id>/peringkat/<category>/); a frozen "
                        "result is never edited or deleted.")
 
 
+    @admin.display(description=_("content"))
+    def result_page(self, snapshot):
+        return format_html('<a href="{}">{}</a>', reverse("committee-snapshot", args=[snapshot.pk]),
+                           _("The result's page in the workspace, with its downloads"))
+
+
+class _AuditChoiceFilter(admin.SimpleListFilter):
+    """An audit filter by label rather than by code (the choices of the workspace's audit filter)."""
+
+    def lookups(self, request, model_admin):
+        return [(code, label) for group in self.label_choices() for code, label in
+                (group[1] if isinstance(group[1], list) else [group])]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(self.condition(self.value())) if self.value() else queryset
+
+
+class AuditActionFilter(_AuditChoiceFilter):
+    title = _("action")
+    parameter_name = "action"
+    label_choices = staticmethod(audit_labels.action_choices)
+    condition = staticmethod(audit_labels.action_lookup)
+
+
+class AuditObjectFilter(_AuditChoiceFilter):
+    title = _("object type")
+    parameter_name = "object_type"
+    label_choices = staticmethod(audit_labels.object_choices)
+
+    @staticmethod
+    def condition(value):
+        return Q(object_type=value)
+
+
 @admin.register(models.AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor", "action", "object_type", "object_id", "summary"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["object_id", "summary", "actor__username"]
+    """The audit trail in words, as the workspace shows it: no codes, the summary in the reader's language."""
+
+    list_display = ["at", "actor_name", "action_label", "object_label", "object_id", "summary_label"]
+    list_filter = [AuditActionFilter, AuditObjectFilter]
+    search_fields = ["object_id", "summary", "actor__username", "actor__first_name", "actor__last_name"]
     list_select_related = ["actor"]
+    fields = ["at", "actor_name", "action_label", "object_label", "object_id", "summary_label", "changes_label"]
+    readonly_fields = fields
     workspace_note = _("Every change of award data writes its audit row; the trail is also read at /panitia/audit/.")
+
+    @admin.display(description=_("by"), ordering="actor__username")
+    def actor_name(self, event):
+        return person_name(event.actor) or "—"
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, event):
+        return audit_labels.action_label(event.action)
+
+    @admin.display(description=_("object type"), ordering="object_type")
+    def object_label(self, event):
+        return audit_labels.object_label(event.object_type)
+
+    @admin.display(description=_("summary"))
+    def summary_label(self, event):
+        return event.summary_text() or "—"
+
+    @admin.display(description=_("changes"))
+    def changes_label(self, event):
+        names = audit_related_names([event])
+        return format_html_join(mark_safe("<br>"), "{}: {} → {}", audit_labels.change_rows(event, names)) or "—"
 
 
 @admin.register(models.Job)

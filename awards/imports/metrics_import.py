@@ -24,14 +24,16 @@ from types import SimpleNamespace
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import permissions
 from ..models import MetricDefinition, MetricValue
 from ..services.audit import audit_record
 from .metrics_diff import ChunkChecking, NomineeChange  # noqa: F401  (NomineeChange: the preview's rows)
-from .metrics_rows import KINDS, MAX_VALUE, MONTHS, PERCENT, YES_NO, Metric, RowParsing
+from .metrics_rows import KINDS, MAX_VALUE, MONTHS, PERCENT, YES_NO, Metric, RowParsing, number_format_note
 from .metrics_writes import DatabaseThread, SeparateLookups
-from .tabular import Problem, ProblemCount, UnreadableFile, open_table
+from .numbers import AUTO, INDONESIAN_FORMAT, PLAIN_FORMAT
+from .tabular import Problem, ProblemCount, UnreadableFile, csv_style, open_table
 
 CHUNK_ROWS = 2000
 LOOKUPS_AHEAD = 1  # chunks parsed and looked up before the oldest is checked
@@ -56,6 +58,15 @@ class ImportResult(ProblemCount):
     changes: list = field(default_factory=list)  # the first CHANGES_KEPT
     applied: bool = False
     seconds: float = 0.0
+    number_format: str = INDONESIAN_FORMAT  # the format the file's numbers were read in
+    number_format_detected: bool = False  # read from the file's numbers, not chosen
+    number_format_evidence: tuple | None = None  # (row, column, text) of the number that decided it
+    number_format_either: tuple | None = None  # (row, column, text) of a "1.234" read by default, undecided
+
+    @property
+    def number_format_note(self):
+        return number_format_note(self.number_format, detected=self.number_format_detected,
+                                  evidence=self.number_format_evidence, either=self.number_format_either)
 
     @property
     def has_changes(self):
@@ -67,7 +78,7 @@ class ImportResult(ProblemCount):
                     or self.values_removed)
 
 
-def metrics_import(*, path, year, acting_user, indonesian_numbers=False, dry_run=False, progress=None,
+def metrics_import(*, path, year, acting_user, number_format=AUTO, dry_run=False, progress=None,
                    problems_path=None, file_name=None):
     """Check and (unless `dry_run`) import the metrics file at `path` for assessment `year`, as
     `acting_user` (the national committee; PermissionDenied otherwise, even for a dry run).
@@ -79,10 +90,12 @@ def metrics_import(*, path, year, acting_user, indonesian_numbers=False, dry_run
     the rows in the file (None when unknown), and the rows checked and written so far.
     With `problems_path`, every problem is also written there as CSV (row, column, problem); the file is
     removed when there are none.
+    `number_format` says how text numbers are written: "id" (1.234.567,5), "plain" (1234567.5) or "auto",
+    read from the file's own numbers (docs/metrics-format.md, "Values"); the result says which was used.
     """
     permissions.require(permissions.is_committee(acting_user))
     importer = MetricImport(
-        year=year, indonesian_numbers=indonesian_numbers, dry_run=dry_run, acting_user=acting_user,
+        year=year, number_format=number_format, dry_run=dry_run, acting_user=acting_user,
         progress=progress, problems_path=problems_path,
     )
     importer.file_name = file_name
@@ -96,17 +109,22 @@ def file_sha256(path):
 
 
 def write_problems_csv(problems, path):
-    """Write problems as CSV: row, column, problem (header in the active language)."""
+    """Write problems as CSV: row, column, problem (header, separator and words in the active language)."""
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
+        writer = csv.writer(handle, delimiter=csv_style().delimiter, lineterminator="\r\n")
         writer.writerow([_("row"), _("column"), _("problem")])
         writer.writerows([p.row, p.column, p.message] for p in problems)
 
 
 class MetricImport(RowParsing, ChunkChecking):
-    def __init__(self, *, year, indonesian_numbers, dry_run, acting_user, progress, problems_path):
+    def __init__(self, *, year, number_format, dry_run, acting_user, progress, problems_path):
+        if number_format not in (AUTO, INDONESIAN_FORMAT, PLAIN_FORMAT):
+            raise ValueError(number_format)
         self.year = year
-        self.indonesian = indonesian_numbers
+        self.number_format_detected = number_format == AUTO
+        self.number_format = None if self.number_format_detected else number_format  # None: not decided yet
+        self.format_evidence = None  # (row, column, text) of the number that decided the format
+        self.first_either = None  # (row, column, text) of the first "1.234" read before the format was decided
         self.dry_run = dry_run
         self.acting_user = acting_user
         self.file_name = None  # the name the audit row records, when not the path's (an upload's own name)
@@ -159,7 +177,8 @@ class MetricImport(RowParsing, ChunkChecking):
         if self.problems_path is not None:
             if self.problems_writer is None:
                 self.problems_handle = open(self.problems_path, "w", encoding="utf-8-sig", newline="")
-                self.problems_writer = csv.writer(self.problems_handle, lineterminator="\r\n")
+                self.problems_writer = csv.writer(self.problems_handle, delimiter=csv_style().delimiter,
+                                                  lineterminator="\r\n")
                 self.problems_writer.writerow([_("row"), _("column"), _("problem")])
             self.problems_writer.writerow([row, column, str(message)])
 
@@ -185,6 +204,10 @@ class MetricImport(RowParsing, ChunkChecking):
             if self.problems_handle is not None:
                 self.problems_handle.close()
         self.result.seconds = time.perf_counter() - started
+        self.result.number_format = self.number_format or INDONESIAN_FORMAT
+        self.result.number_format_detected = self.number_format_detected
+        self.result.number_format_evidence = self.format_evidence
+        self.result.number_format_either = None if self.format_evidence else self.first_either
         return self.result
 
     def _read_on_database(self, path, *, separate):
@@ -254,5 +277,6 @@ class MetricImport(RowParsing, ChunkChecking):
             obj=SimpleNamespace(_meta=MetricValue._meta, pk=self.year),
             changes={**counts, "year": [None, str(self.year)], "file": [None, name],
                      "sha256": [None, file_sha256(path)]},
-            summary=_("Imported metrics for %(year)s from %(file)s") % {"year": self.year, "file": name},
+            summary=gettext_lazy("Imported metrics for %(year)s from %(file)s"),
+            summary_params={"year": self.year, "file": name},
         )

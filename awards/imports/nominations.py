@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import permissions
 from ..models import Category, Nomination, Nominee, Round, RoundLevel, Stage, StageKind, StageStatus
@@ -90,8 +91,8 @@ def nominations_import(*, path, edition, acting_user, dry_run=False, filename=""
         if result.ok and result.created and not dry_run:
             audit_record(actor=acting_user, action="nominations_import", obj=edition,
                          changes={"nominations": [None, len(result.created)]},
-                         summary=_("%(file)s: %(count)s nominations") % {
-                             "file": filename or Path(path).name, "count": len(result.created)})
+                         summary=gettext_lazy("%(file)s: %(count)s nominations"),
+                         summary_params={"file": filename or Path(path).name, "count": len(result.created)})
         if dry_run or not result.ok:
             transaction.set_rollback(True)
     return result

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import permissions
 from ..models import Profile, Role
@@ -141,7 +142,8 @@ def _profile_write(*, user, role, province, language, acting_user):
             return profile
         profile.save()
         audit_record(actor=acting_user, action="profile_set", obj=profile, changes=changes,
-                     summary=_("%(user)s: %(role)s") % {"user": user.get_username(), "role": profile.get_role_display()})
+                     summary=gettext_lazy("%(user)s: %(role)s"),
+                     summary_params={"user": user.get_username(), "role": Role(profile.role).label})
     return profile
 
 

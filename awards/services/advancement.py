@@ -85,6 +85,6 @@ def round_advance(*, round_, category, acting_user, chosen=(), reason=""):
             nomination = Nomination.objects.create(round=national, category=category, nominee_id=source.nominee_id,
                                                    advanced_from=source, created_by=acting_user)
             audit_record(actor=acting_user, action="nomination_advance", obj=nomination,
-                         changes={"advanced_from": [None, str(source.pk)]}, summary=str(round_))
+                         changes={"advanced_from": [None, str(source.pk)]}, summary=round_)
             created.append(nomination)
     return created

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import permissions
 from ..models import (
@@ -20,7 +21,7 @@ from ..models import (
     StageKind,
     StageStatus,
 )
-from ..people import person_name
+from ..people import name_from, person_name
 from .audit import audit_record
 from .messages import assignments_notify
 
@@ -56,6 +57,18 @@ def ranked_nominations(round_, category, stage):
             .order_by("nominee__code"))
 
 
+AUDIT_SUMMARY = gettext_lazy("%(reviewer)s → %(nominee)s · %(stage)s")
+
+
+def _audit_params(assignment_ids):
+    """{assignment id: its audit summary's parameters}: who, whose nomination, which stage (one query)."""
+    rows = Assignment.objects.filter(pk__in=assignment_ids).values_list(
+        "pk", "reviewer__first_name", "reviewer__last_name", "reviewer__username", "nomination__nominee__name",
+        "stage__kind")
+    return {pk: {"reviewer": name_from(first, last, username), "nominee": nominee, "stage": StageKind(kind).label}
+            for pk, first, last, username, nominee, kind in rows}
+
+
 def _create(assignments, acting_user, action):
     try:
         # A savepoint: the unique constraint is the last word if an assignment appeared meanwhile.
@@ -64,10 +77,11 @@ def _create(assignments, acting_user, action):
     except IntegrityError:
         raise AssignmentError(_("Another committee member assigned reviewers here at the same time; nothing was "
                                 "changed. Look at the assignments again and repeat if still needed.")) from None
+    params = _audit_params([assignment.pk for assignment in created])
     for assignment in created:
         audit_record(actor=acting_user, action=action, obj=assignment,
                      changes={"reviewer": [None, str(assignment.reviewer_id)]},
-                     summary=f"{assignment.reviewer_id} → {assignment.nomination_id} @ {assignment.stage_id}")
+                     summary=AUDIT_SUMMARY, summary_params=params[assignment.pk])
     assignments_notify(assignments=created, acting_user=acting_user)  # one message per reviewer, after the commit
     return created
 
@@ -77,22 +91,24 @@ def assignment_add(*, nomination, stage, reviewer, acting_user):
     permissions.require(permissions.can_manage_round(acting_user, round_))
     _check_stage(round_, stage)
     if reviewer.id not in round_reviewer_ids(round_):
-        raise AssignmentError(_("%(reviewer)s is not a member of a panel of this round.") % {"reviewer": reviewer})
+        raise AssignmentError(_("%(reviewer)s is not a member of a panel of this round.")
+                              % {"reviewer": person_name(reviewer)})
     if Conflict.objects.filter(nomination=nomination, reviewer=reviewer).exists():
         raise AssignmentError(_("%(reviewer)s declared a conflict of interest on this nomination.")
-                              % {"reviewer": reviewer})
+                              % {"reviewer": person_name(reviewer)})
     if nomination.eligibility != Eligibility.ELIGIBLE:
         raise AssignmentError(_("Only eligible nominations are reviewed."))
     with transaction.atomic():
         _check_stage(round_, _lock_stage(stage))
         if Assignment.objects.filter(nomination=nomination, stage=stage, reviewer=reviewer).exists():
-            raise AssignmentError(_("%(reviewer)s is already assigned to this nomination.") % {"reviewer": reviewer})
+            raise AssignmentError(_("%(reviewer)s is already assigned to this nomination.")
+                                  % {"reviewer": person_name(reviewer)})
         try:
             [assignment] = _create([Assignment(nomination=nomination, stage=stage, reviewer=reviewer)], acting_user,
                                    "assignment_add")
         except AssignmentError:
             raise AssignmentError(_("%(reviewer)s is already assigned to this nomination.")
-                                  % {"reviewer": reviewer}) from None
+                                  % {"reviewer": person_name(reviewer)}) from None
     return assignment
 
 
@@ -202,7 +218,7 @@ def _remove(assignment, acting_user):
               for score in assignment.scores.all()}
     audit_record(actor=acting_user, action="assignment_remove", obj=assignment,
                  changes={"reviewer": [str(assignment.reviewer_id), None], **drafts},
-                 summary=f"{assignment.reviewer_id} → {assignment.nomination_id} @ {assignment.stage_id}")
+                 summary=AUDIT_SUMMARY, summary_params=_audit_params([assignment.pk])[assignment.pk])
     assignment.scores.all().delete()
     assignment.delete()
 

@@ -211,7 +211,7 @@ def _nominees(committee):
         writer.writeheader()
         writer.writerows(rows)
         handle.flush()
-        result = metrics_import(path=handle.name, year=YEAR, acting_user=committee)
+        result = metrics_import(path=handle.name, year=YEAR, acting_user=committee, number_format="plain")
     if not result.ok:
         raise RuntimeError(f"the demo's metrics file was refused: {result.problems[:5]}")
     return Nominee.objects.in_bulk([row["nominee_code"] for row in rows], field_name="code")

@@ -37,7 +37,7 @@ def round_ensure(*, edition, province=None, acting_user=None):
         for kind, position, weight in DEFAULT_STAGES:
             Stage.objects.get_or_create(round=round_, kind=kind, defaults={"position": position, "weight": weight})
         if created:
-            audit_record(actor=acting_user, action="round_create", obj=round_, summary=str(round_))
+            audit_record(actor=acting_user, action="round_create", obj=round_, summary=round_)
     return round_
 
 
@@ -176,7 +176,7 @@ class _RulesLoader:
 
     def audit(self, action, obj, changes=None, summary=""):
         audit_record(actor=self.actor, action=action, obj=obj, changes=_audit_changes(changes or {}),
-                     summary=summary or str(obj))
+                     summary=summary or obj)
 
     def load(self, rules, update):
         edition = Edition.objects.select_for_update(of=("self",)).filter(year=rules["year"]).first()

@@ -14,6 +14,7 @@ from ..models import (
     Eligibility,
     Nomination,
     Nominee,
+    Region,
     RoundLevel,
     Stage,
     StageKind,
@@ -94,7 +95,7 @@ def nomination_add(*, round_, category, nominee, acting_user):
                 raise
             raise _already_nominated(nominee, existing) from None
         audit_record(actor=acting_user, action="nomination_add", obj=nomination,
-                     changes={"eligibility": [None, nomination.eligibility]}, summary=str(nomination))
+                     changes={"eligibility": [None, nomination.eligibility]}, summary=nomination)
     return nomination
 
 
@@ -149,7 +150,7 @@ def nominations_screen(*, nominations, eligibility, reason, acting_user, seen=No
                 continue
             nomination.eligibility, nomination.eligibility_reason = eligibility, reason
             changed.append(nomination)
-            audit_record(actor=acting_user, action="nomination_screen", obj=nomination, summary=str(nomination),
+            audit_record(actor=acting_user, action="nomination_screen", obj=nomination, summary=nomination,
                          changes={name: [before, after] for name, before, after in (
                              ("eligibility", old[0], eligibility), ("eligibility_reason", old[1], reason))
                              if before != after})
@@ -164,6 +165,7 @@ class Proposal:
     rank: int
     score: object  # the metric part of the assessment score (Decimal)
     nominated: bool  # already nominated in this category in the edition
+    province_name: str = ""
 
 
 def nomination_proposals(*, round_, category, top=1, acting_user):
@@ -189,6 +191,7 @@ def nomination_proposals(*, round_, category, top=1, acting_user):
         candidates = candidates.filter(province_id=round_.province_id)
     nominated = set(Nomination.objects.filter(category=category).values_list("nominee_id", flat=True))
     provinces = sorted(set(candidates.values_list("province_id", flat=True)))
+    province_names = dict(Region.objects.filter(pk__in=provinces).values_list("code", "name"))
     proposals = []
     with transaction.atomic():
         savepoint = transaction.savepoint()
@@ -218,7 +221,8 @@ def nomination_proposals(*, round_, category, top=1, acting_user):
                 for row in rows:
                     nominee = by_code[row.nominee_code]
                     proposals.append(Proposal(province_id=province_id, nominee=nominee, rank=row.rank,
-                                              score=row.round_score, nominated=nominee.id in nominated))
+                                              score=row.round_score, nominated=nominee.id in nominated,
+                                              province_name=province_names.get(province_id, province_id)))
         finally:
             transaction.savepoint_rollback(savepoint)
     return proposals

@@ -2,6 +2,7 @@
 created, renamed, members added and removed by whoever manages the round; every change audited."""
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import permissions
 from ..models import Assignment, Panel, Role, RoundLevel
@@ -78,9 +79,10 @@ def panel_rename(*, panel, name, acting_user):
     return panel
 
 
-def _members_audit(panel, old, new, acting_user, summary):
+def _members_audit(panel, old, new, acting_user, summary, member):
     audit_record(actor=acting_user, action="panel_members", obj=panel,
-                 changes={"members": [sorted(old), sorted(new)]}, summary=f"{panel.name}: {summary}")
+                 changes={"members": [sorted(old), sorted(new)]}, summary=summary,
+                 summary_params={"panel": panel.name, "names": member})
 
 
 def panel_member_add(*, panel, user, acting_user):
@@ -98,7 +100,7 @@ def panel_member_add(*, panel, user, acting_user):
         panel.members.add(user)
         old = [_member_label(m) for m in members]
         _members_audit(panel, old, [*old, _member_label(user)], acting_user,
-                       _("added: %(names)s") % {"names": _member_label(user)})
+                       gettext_lazy("%(panel)s: added: %(names)s"), _member_label(user))
     return panel
 
 
@@ -122,5 +124,5 @@ def panel_member_remove(*, panel, user, acting_user):
         panel.members.remove(user)
         old = [_member_label(m) for m in members]
         _members_audit(panel, old, [_member_label(m) for m in members if m.pk != user.pk], acting_user,
-                       _("removed: %(names)s") % {"names": _member_label(user)})
+                       gettext_lazy("%(panel)s: removed: %(names)s"), _member_label(user))
     return panel

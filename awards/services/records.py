@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import permissions
 from ..models import (
@@ -93,7 +94,7 @@ def record_save(*, instance, acting_user):
         if creating:
             changes.setdefault(model._meta.pk.name, [None, _text(instance.pk)])
         audit_record(actor=acting_user, action=_action(instance, "create" if creating else "change"),
-                     obj=instance, changes=changes, summary=str(instance))
+                     obj=instance, changes=changes, summary=instance)
     return changes
 
 
@@ -110,13 +111,14 @@ def record_relations_set(*, instance, field, values, acting_user, check=require_
         if not added and not removed:
             return {}
         manager.set(list(values))
-        summary = "; ".join(part for part in (
-            _("added: %(names)s") % {"names": ", ".join(sorted(added))} if added else "",
-            _("removed: %(names)s") % {"names": ", ".join(sorted(removed))} if removed else "",
-        ) if part)
+        if added and removed:
+            summary = gettext_lazy("added: %(added)s; removed: %(removed)s")
+        else:
+            summary = gettext_lazy("added: %(added)s") if added else gettext_lazy("removed: %(removed)s")
         changes = {field: [sorted(old.values()), sorted(new.values())]}
         audit_record(actor=acting_user, action=_action(instance, field), obj=instance, changes=changes,
-                     summary=summary)
+                     summary=summary, summary_params={"added": ", ".join(sorted(added)),
+                                                      "removed": ", ".join(sorted(removed))})
     return changes
 
 
@@ -170,6 +172,6 @@ def record_delete(*, instance, acting_user):
         changes = {name: [_text(value), None] for name, value in record_values(instance).items()
                    if value not in (None, "")}
         audit_record(actor=acting_user, action=_action(instance, "delete"), obj=instance, changes=changes,
-                     summary=str(instance))
+                     summary=instance)
         instance.delete()
 

@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import permissions
 from ..models import Edition, ResultSnapshot, Stage, StageKind, StageStatus
@@ -226,8 +227,10 @@ def result_freeze(*, round_, category, stage, acting_user):
         _check_not_frozen(round_=round_, category=category, plan=plan)
         snapshot = _freeze(round_=round_, category=category, plan=plan, acting_user=acting_user)
         audit_record(actor=acting_user, action="result_freeze", obj=snapshot, changes=_freeze_changes(snapshot),
-                     summary=f"{category.code} · {round_} · {plan.stage.kind}"
-                             + (" · interim" if snapshot.interim else ""))
+                     summary=gettext_lazy("%(category)s · %(round)s · %(stage)s · interim result") if snapshot.interim
+                     else gettext_lazy("%(category)s · %(round)s · %(stage)s"),
+                     summary_params={"category": category, "round": round_,
+                                     "stage": StageKind(plan.stage.kind).label})
     return snapshot
 
 
@@ -293,7 +296,6 @@ def result_publish(*, snapshot, acting_user):
         locked.published_at = timezone.now()
         locked.save(update_fields=["published_at"])
         audit_record(actor=acting_user, action="result_publish", obj=locked,
-                     changes={"published_at": [None, locked.published_at.isoformat()]},
-                     summary=f"{locked.category_id} · {locked.digest[:12]}")
+                     changes={"published_at": [None, locked.published_at.isoformat()]}, summary=snapshot)
     snapshot.published_at = locked.published_at
     return locked

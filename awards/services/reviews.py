@@ -20,8 +20,10 @@ from ..models import (
     Role,
     Score,
     Stage,
+    StageKind,
     StageStatus,
 )
+from ..people import person_name
 from .audit import audit_record, diff_fields
 
 FOUR_PLACES = Decimal("0.0001")
@@ -114,6 +116,14 @@ def scale_text(number):
     return str(number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize())
 
 
+def _audit_summary(assignment, source=""):
+    """(summary, parameters) of an assignment's audit row: whose nomination, at which stage, from which sheet."""
+    params = {"nominee": assignment.nomination.nominee.name, "stage": StageKind(assignment.stage.kind).label}
+    if source:
+        return gettext_lazy("%(nominee)s · %(stage)s · %(source)s"), {**params, "source": source}
+    return gettext_lazy("%(nominee)s · %(stage)s"), params
+
+
 def assignment_save_scores(*, assignment, values, notes, submit, acting_user):
     """Save the reviewer's values and notes ({criterion id: value or None}, {criterion id: text}) as a
     draft, or submit them (every judged criterion needs a value). A submitted assignment may change
@@ -128,7 +138,7 @@ def assignment_save_scores(*, assignment, values, notes, submit, acting_user):
             assignment=assignment, criteria=criteria, submit=submit, acting_user=acting_user,
             values={c.id: values.get(c.id) for c in criteria},
             notes={c.id: notes.get(c.id) for c in criteria},
-            summary=f"{assignment.nomination_id} · {assignment.stage.kind}")
+            summary=_audit_summary(assignment))
 
 
 SHEET_NOT_IN_SCOPE = gettext_lazy("%(user)s may not manage this round (%(round)s): a provincial committee manages "
@@ -146,17 +156,17 @@ def sheet_entry_refusal(*, acting_user, stage, nomination, reviewer):
     the round's panels, no declared conflict."""
     round_ = stage.round
     if not permissions.can_manage_round(acting_user, round_):
-        return "round", SHEET_NOT_IN_SCOPE % {"user": acting_user, "round": round_}
+        return "round", SHEET_NOT_IN_SCOPE % {"user": person_name(acting_user), "round": round_}
     if stage.status == StageStatus.CLOSED:
         return "stage", str(STAGE_CLOSED)
     if stage.status != StageStatus.OPEN:
         return "stage", str(STAGE_NOT_OPEN)
     if permissions.role_of(reviewer) != Role.REVIEWER:
-        return "reviewer", SHEET_NOT_A_REVIEWER % {"reviewer": reviewer}
+        return "reviewer", SHEET_NOT_A_REVIEWER % {"reviewer": person_name(reviewer)}
     if not Panel.members.through.objects.filter(panel__round_id=round_.id, user_id=reviewer.id).exists():
-        return "reviewer", SHEET_NOT_ON_PANEL % {"reviewer": reviewer}
+        return "reviewer", SHEET_NOT_ON_PANEL % {"reviewer": person_name(reviewer)}
     if Conflict.objects.filter(nomination_id=nomination.id, reviewer_id=reviewer.id).exists():
-        return "reviewer", SHEET_CONFLICT % {"reviewer": reviewer}
+        return "reviewer", SHEET_CONFLICT % {"reviewer": person_name(reviewer)}
     return None
 
 
@@ -176,7 +186,7 @@ def assignment_enter_sheet(*, assignment, values, submit, acting_user, overwrite
         return _scores_write(
             assignment=assignment, criteria=criteria, submit=submit, acting_user=acting_user,
             values=values, notes={}, overwrite_reason=(overwrite_reason or "").strip(),
-            summary=" · ".join(str(part) for part in (assignment.nomination_id, assignment.stage.kind, source) if part))
+            summary=_audit_summary(assignment, source))
 
 
 def _criteria_for(assignment, asked):
@@ -192,14 +202,15 @@ def _scores_write(*, assignment, criteria, values, notes, submit, acting_user, s
     locked and open. `values` and `notes` map criterion ids to the new value (None: empty) and note;
     criteria they leave out keep theirs. `overwrite_reason` None: the reviewer themself, who may change
     their submitted scores until the stage closes; a text: someone entering the reviewer's sheet, who
-    changes submitted scores only as the national committee, with a reason."""
+    changes submitted scores only as the national committee, with a reason. `summary` is (message,
+    parameters) of its audit row (`_audit_summary`)."""
     by_reviewer = overwrite_reason is None
     was_submitted = assignment.status == AssignmentStatus.SUBMITTED
     if was_submitted and not submit:
         raise ReviewError(_("These scores are already submitted; save your changes as submitted scores "
                             "(a submitted assignment does not go back to draft).") if by_reviewer else
                           _("%(reviewer)s already submitted these scores; a submitted sheet does not go back to "
-                            "draft.") % {"reviewer": assignment.reviewer}, field="submitted")
+                            "draft.") % {"reviewer": person_name(assignment.reviewer)}, field="submitted")
     existing = {s.criterion_id: s for s in Score.objects.filter(assignment=assignment)}
     after = {}
     for criterion in criteria:
@@ -235,10 +246,11 @@ def _scores_write(*, assignment, criteria, values, notes, submit, acting_user, s
     if overwritten:
         if permissions.role_of(acting_user) != Role.COMMITTEE:
             raise ReviewError(_("%(reviewer)s already submitted these scores; only the national committee may "
-                                "replace them.") % {"reviewer": assignment.reviewer}, field="overwrite")
+                                "replace them.") % {"reviewer": person_name(assignment.reviewer)}, field="overwrite")
         if not overwrite_reason:
             raise ReviewError(_("%(reviewer)s already submitted these scores; replacing them needs a reason, "
-                                "kept in the audit trail.") % {"reviewer": assignment.reviewer}, field="overwrite")
+                                "kept in the audit trail.") % {"reviewer": person_name(assignment.reviewer)},
+                              field="overwrite")
     Score.objects.bulk_create(created)
     Score.objects.bulk_update(updated, ["value", "note", "updated_at"])
 
@@ -262,7 +274,9 @@ def _scores_write(*, assignment, criteria, values, notes, submit, acting_user, s
         changes["reason"] = [None, overwrite_reason]
     else:
         action = "assignment_submit" if submit else "assignment_scores_save"
-    audit_record(actor=acting_user, action=action, obj=assignment, changes=changes, summary=summary)
+    summary, params = summary
+    audit_record(actor=acting_user, action=action, obj=assignment, changes=changes, summary=summary,
+                 summary_params=params)
     return SaveOutcome(status=assignment.status, changed=True, changes=changes, overwritten=overwritten)
 
 
@@ -279,7 +293,7 @@ def assignment_declare_conflict(*, assignment, reason, acting_user):
         _check_open(assignment)
         conflict = Conflict.objects.create(nomination_id=assignment.nomination_id, reviewer=acting_user,
                                            reason=reason)
+        summary, params = _audit_summary(assignment)
         audit_record(actor=acting_user, action="conflict_declare", obj=conflict,
-                     changes={"reason": [None, reason]},
-                     summary=f"{assignment.nomination_id} · {assignment.stage.kind}")
+                     changes={"reason": [None, reason]}, summary=summary, summary_params=params)
     return conflict

@@ -2,6 +2,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import permissions
 from ..models import Assignment, AssignmentStatus, Stage, StageStatus
@@ -22,12 +23,12 @@ def _locked(stage):
     return Stage.objects.select_for_update().select_related("round").get(pk=stage.pk)
 
 
-def _change(stage, new_status, acting_user, action, summary=""):
+def _change(stage, new_status, acting_user, action, summary="", summary_params=None):
     old = stage.status
     stage.status = new_status
     stage.save(update_fields=["status"])
     audit_record(actor=acting_user, action=action, obj=stage, changes={"status": [old, new_status]},
-                 summary=summary or str(stage))
+                 summary=summary or stage, summary_params=summary_params)
     return stage
 
 
@@ -55,8 +56,11 @@ def stage_close(*, stage, acting_user):
         if stage.status != StageStatus.OPEN:
             raise StageError(_("Only an open stage can be closed."))
         unsubmitted = stage_unsubmitted_count(stage=stage)
-        summary = _("closed with %(count)s unsubmitted assignments") % {"count": unsubmitted} if unsubmitted else ""
-        return _change(stage, StageStatus.CLOSED, acting_user, "stage_close", summary)
+        if unsubmitted:
+            return _change(stage, StageStatus.CLOSED, acting_user, "stage_close",
+                           gettext_lazy("%(stage)s: closed with %(count)s unsubmitted assignments"),
+                           {"stage": stage, "count": unsubmitted})
+        return _change(stage, StageStatus.CLOSED, acting_user, "stage_close")
 
 
 def stage_reopen(*, stage, reason, acting_user):
@@ -123,5 +127,5 @@ def stage_update_options(*, stage, changes, acting_user):
             raise StageError(refusal)
         if diff:
             stage.save(update_fields=list(diff))
-            audit_record(actor=acting_user, action="stage_options", obj=stage, changes=diff, summary=str(stage))
+            audit_record(actor=acting_user, action="stage_options", obj=stage, changes=diff, summary=stage)
     return stage

@@ -52,6 +52,19 @@ def award(demo_module, db):
 
 
 @pytest.fixture
+def frozen(award):
+    """The assessment of the pemkab group closed and its result frozen (the result pages and their audit
+    rows exist then)."""
+    from awards.services.results import result_freeze
+    from awards.services.stages import stage_close
+
+    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
+    award.stages["assessment"].refresh_from_db()
+    return result_freeze(round_=award.provincial, category=award.pemkab, stage=award.stages["assessment"],
+                         acting_user=award.committee)
+
+
+@pytest.fixture
 def english(client):
     client.cookies["django_language"] = "en"
     return client

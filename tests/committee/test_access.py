@@ -5,18 +5,9 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from awards.services.results import result_freeze
 from awards.services.stages import stage_close
 
 ROLES = ["committee", "provincial_committee", "other_province_committee", "observer", "reviewer", "anonymous"]
-
-
-@pytest.fixture
-def frozen(award):
-    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
-    award.stages["assessment"].refresh_from_db()
-    return result_freeze(round_=award.provincial, category=award.pemkab, stage=award.stages["assessment"],
-                         acting_user=award.committee)
 
 
 def pages(award, snapshot):

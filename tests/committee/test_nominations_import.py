@@ -34,7 +34,7 @@ def test_the_example_imports_cleanly_into_the_demo_and_only_once(award, capsys):
     assert sorted(int(i) for i in AuditEvent.objects.filter(action="nomination_add", id__gt=last_event)
                   .values_list("object_id", flat=True)) == sorted(n.id for n in added)
     summary = AuditEvent.objects.get(action="nominations_import")
-    assert (summary.object_id, summary.changes, summary.summary) == (
+    assert (summary.object_id, summary.changes, summary.summary_text()) == (
         str(award.edition.id), {"nominations": [None, 5]}, "nominations-demo.csv: 5 nominations")
     with pytest.raises(CommandError, match="5 problems in nominations-demo.csv; nothing was imported."):
         call_command("import_nominations", str(EXAMPLE), "--edition", "2025", "--by", "panitia", "--language", "en")

@@ -19,8 +19,9 @@ def test_closing_warns_about_unsubmitted_assignments(english, award):
     stage.refresh_from_db()
     assert stage.status == StageStatus.CLOSED
     event = AuditEvent.objects.get(action="stage_close", object_id=str(stage.id))
-    assert (event.actor, event.changes, event.summary) == (
-        award.committee, {"status": ["open", "closed"]}, "closed with 15 unsubmitted assignments")
+    assert (event.actor, event.changes, event.summary_text()) == (
+        award.committee, {"status": ["open", "closed"]},
+        "2025 · Provincial round Lampung · Assessment: closed with 15 unsubmitted assignments")
 
 
 def test_open_needs_the_earlier_stages_closed(award):

@@ -130,7 +130,7 @@ def test_admin_panel_members_are_audited(client, committee):
     event = AuditEvent.objects.filter(action="panel_members", object_id=str(panel.pk)).first()
     assert event.actor == committee
     assert event.changes == {"members": [["penilai1", "penilai2", "penilai3"], ["penilai1", "penilai2"]]}
-    assert "penilai3" in event.summary
+    assert "penilai3" in event.summary_text()
 
 
 def test_admin_stage_options_change_through_the_service_and_never_the_status(client, committee):

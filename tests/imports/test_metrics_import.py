@@ -144,10 +144,14 @@ BAD_CASES = {
     "not a number": (
         EMPLOYER_HEADER, [["NPP001", "business", "PT Maju", "18.72", "", "", "banyak", "", "", ""]],
         [Problem(2, "employees_total", '"banyak" is not a number.')]),
-    "comma decimal without the Indonesian option": (
-        EMPLOYER_HEADER, [["NPP001", "business", "PT Maju", "18.72", "", "", "", "", "24,5", ""]],
-        [Problem(2, "wages_reported_pct", '"24,5" is not a number; write decimals with a point, or choose the '
-                                          'Indonesian number format (1.234.567,5).')]),
+    "numbers written two ways": (
+        EMPLOYER_HEADER, [["NPP001", "business", "PT Maju", "18.72", "", "", "", "", "24,5", ""],
+                          ["NPP003", "business", "PT Tiga", "18.72", "", "", "", "", "95.5", ""]],
+        # (rows 3 and 4 once the valid row of the test is put first)
+        [Problem(3, "wages_reported_pct", '"95.5" is not a number in the Indonesian (1.234.567,5) format of this '
+                                          'file, which "24,5" on row 3, column wages_reported_pct, shows. Write '
+                                          'every number of the file the same way, or choose its number format on '
+                                          'the upload form.')]),
     "negative": (
         EMPLOYER_HEADER, [["NPP001", "business", "PT Maju", "18.72", "", "", "-3", "", "", ""]],
         [Problem(2, "employees_total", "A value may not be negative.")]),
@@ -278,12 +282,55 @@ def test_existing_nominee_of_another_kind_is_refused(regions, write_csv):
     assert database_state() == before
 
 
-def test_indonesian_numbers_option(regions, write_csv):
+def test_indonesian_numbers_are_read_without_an_option(regions, write_csv):
     row = ["NPP001", "business", "PT Maju", "18.72", "", "", "1.234.567", "1.200.000", "24,5", "12"]
-    result = run(write_csv([row], delimiter=";"), indonesian_numbers=True)
-    assert result.problems == []
+    result = run(write_csv([row], delimiter=";"))
+    assert (result.problems, result.number_format, result.number_format_detected) == ([], "id", True)
+    assert result.number_format_evidence == (2, "employees_total", "1.234.567")
     assert values_of("NPP001") == {"employees_total": Decimal("1234567"), "employees_registered": Decimal("1200000"),
                                    "wages_reported_pct": Decimal("24.5"), "contributions_on_time_months": Decimal("12")}
+
+
+def test_plain_numbers_are_read_without_an_option(regions, write_csv):
+    result = run(write_csv([PT_MAJU]))
+    assert (result.problems, result.number_format, result.number_format_evidence) == (
+        [], "plain", (2, "wages_reported_pct", "95.5"))
+    assert values_of("NPP001")["wages_reported_pct"] == Decimal("95.5")
+
+
+def test_a_number_both_formats_read_is_read_the_indonesian_way_and_said_so(regions, write_csv):
+    row = ["NPP001", "business", "PT Maju", "18.72", "", "", "1.250", "1.200", "", "12"]
+    result = run(write_csv([row]))
+    assert (result.problems, result.number_format, result.number_format_evidence) == ([], "id", None)
+    assert result.number_format_note == (
+        'Numbers were read in the Indonesian (1.234.567,5) format, the default, as no number in the file decides it: '
+        '"1.250" on row 2, column employees_total, was read as 1250. If that is wrong, choose the number format on '
+        'the upload form.')
+    assert values_of("NPP001")["employees_total"] == Decimal("1250")
+
+
+def test_a_plain_number_after_a_number_read_the_indonesian_way_is_refused(regions, write_csv):
+    """"12.500" was read as twelve thousand five hundred before "95.5" showed the file is plain: nothing is
+    imported read the wrong way."""
+    rows = [["NPP001", "business", "PT Maju", "18.72", "", "", "", "", "12.500", ""],
+            ["NPP002", "business", "PT Dua", "18.72", "", "", "", "", "95.5", ""]]
+    result = run(write_csv(rows))
+    assert result.problems == [Problem(2, "wages_reported_pct", "A percentage must be between 0 and 100."),
+                               Problem(3, "wages_reported_pct", (
+        '"95.5" is written the plain way (24.5), but "12.500" on row 2, column wages_reported_pct, was read the '
+        'Indonesian way (12500). Write every number of the file the same way, or choose its number format on the '
+        'upload form.'))]
+    assert run(write_csv(rows, name="plain.csv"), number_format="plain").problems == []
+    assert values_of("NPP001")["wages_reported_pct"] == Decimal("12.5")
+
+
+def test_a_chosen_format_is_kept_and_named_when_a_number_breaks_it(regions, write_csv):
+    row = ["NPP001", "business", "PT Maju", "18.72", "", "", "", "", "24,5", ""]
+    result = run(write_csv([row]), number_format="plain")
+    assert (result.problems, result.number_format_note) == (
+        [Problem(2, "wages_reported_pct", '"24,5" is not a number in the plain (1234567.5) format chosen for this '
+                                          'file.')],
+        "Numbers were read in the plain (1234567.5) format, as chosen.")
 
 
 def test_semicolon_csv_is_detected(regions, write_csv):
@@ -402,7 +449,7 @@ def test_one_audit_row_per_import_with_counts_year_file_and_digest(regions, writ
     path = write_csv([PT_MAJU, UD_SENTOSA])
     run(path, file_name="data-bpjs.csv")
     event = AuditEvent.objects.get()
-    assert (event.action, event.actor.username, event.summary) == (
+    assert (event.action, event.actor.username, event.summary_text()) == (
         "metrics_import", "importer", "Imported metrics for 2024 from data-bpjs.csv")
     assert event.changes == {
         "rows": [None, "2"], "nominees_new": [None, "2"], "nominees_changed": [None, "0"],

@@ -277,8 +277,8 @@ def test_import_scores_command(setup, sheet_file):
     call_command("import_scores", str(sheet_file), "--by", "ketua", stdout=out)
     assert out.getvalue() == ("Imported: 2 new scores, 0 changed, 0 unchanged; 1 new assignments, 1 sheets submitted, "
                               "0 submitted sheets overwritten.\n")
-    assert AuditEvent.objects.filter(action="assignment_submit").get().summary == (
-        f"{setup['nomination'].pk} · interview · score sheet sheet.csv, row 2")
+    assert AuditEvent.objects.filter(action="assignment_submit").get().summary_text() == (
+        f"{setup['nomination'].nominee.name} · Interview · score sheet sheet.csv, row 2")
     sheet_file.write_text(sheet("rina,18.71,vision,8,yes", "rina,18.71,practice,80,yes"), encoding="utf-8")
     before = state()
     with pytest.raises(CommandError) as error:

@@ -103,7 +103,7 @@ def test_closing_a_stage_waits_for_a_save_in_flight(transactional_db, django_db_
     assert close_results[0].status == "closed"
     # The save landed before the close, which then found it submitted (no "closed with … unsubmitted").
     with translation.override(settings.LANGUAGE_CODE):  # the language of the closing thread
-        assert AuditEvent.objects.get(action="stage_close").summary == str(setup["stage"])
+        assert AuditEvent.objects.get(action="stage_close").summary_text() == str(setup["stage"])
     assert Score.objects.count() == 2
     with pytest.raises(ReviewError) as error:
         submit(setup, second_assignment(setup))
