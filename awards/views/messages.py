@@ -102,6 +102,6 @@ class OutboxView(CommitteeMixin, TemplateView):
                 if raw.strip():
                     parsed = email.message_from_bytes(raw.strip(), policy=email_policy)
                     body = parsed.get_body(preferencelist=("plain",))
-                    mails.append({"to": parsed["To"], "subject": parsed["Subject"], "date": parsed["Date"],
+                    mails.append({"to": parsed["To"], "subject": parsed["Subject"], "date": getattr(parsed["Date"], "datetime", None),
                                   "body": body.get_content() if body else ""})
         return super().get_context_data(mails=mails, **kwargs)

@@ -117,6 +117,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Jakarta"
 USE_THOUSAND_SEPARATOR = True
+# One date and one date-time format per language (docs/numbers-and-dates.md).
+FORMAT_MODULE_PATH = ["paritrana.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -154,7 +156,7 @@ OTP_TOTP_ISSUER = "Paritrana"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+DJANGO_TABLES2_TEMPLATE = "tables/table.html"
 
 # Content-Security-Policy on every response: only this site's own files run or style a page; no inline
 # script, style attribute or <style> element, no eval, no framing (README, Configuration).
