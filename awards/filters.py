@@ -1,8 +1,10 @@
 """django-filter FilterSets of the award's pages, one per list, serving the page and its exports."""
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import audit_labels
 from .models import AssignmentStatus, AuditEvent, Eligibility, NomineeKind, Region, Role, RoundLevel, StageKind
 from .selectors.reviews import MY_STATUS_CHOICES, reviewer_categories, reviewer_rounds
 
@@ -44,13 +46,30 @@ class LeaderboardFilter(django_filters.FilterSet):
 
 
 class AuditFilter(django_filters.FilterSet):
-    action = django_filters.CharFilter(label=_("Action"), lookup_expr="exact")
-    object_type = django_filters.CharFilter(label=_("Object"), lookup_expr="exact")
-    actor = django_filters.CharFilter(label=_("Who (user name)"), field_name="actor__username", lookup_expr="exact")
+    """The audit trail by words a reader knows: what happened and to what (by label), who (by name) and when."""
+
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=audit_labels.action_choices,
+                                         empty_label=_("any"), method="filter_action")
+    object_type = django_filters.ChoiceFilter(label=_("Object"), choices=audit_labels.object_choices,
+                                              empty_label=_("any"))
+    actor = django_filters.CharFilter(label=_("Who (name or user name)"), method="filter_actor")
+    since = django_filters.DateFilter(label=_("From date"), field_name="at", lookup_expr="date__gte",
+                                      widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    until = django_filters.DateFilter(label=_("To date"), field_name="at", lookup_expr="date__lte",
+                                      widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     class Meta:
         model = AuditEvent
-        fields = ["action", "object_type", "actor"]
+        fields = ["action", "object_type", "actor", "since", "until"]
+
+    def filter_action(self, queryset, name, value):
+        return queryset.filter(audit_labels.action_lookup(value))
+
+    def filter_actor(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(Q(actor__first_name__icontains=word) | Q(actor__last_name__icontains=word)
+                                       | Q(actor__username__icontains=word))
+        return queryset
 
 
 class AssignmentFilter(django_filters.FilterSet):
@@ -130,7 +149,8 @@ class RoundAssignmentFilter(django_filters.FilterSet):
     reviewer = django_filters.ChoiceFilter(label=_("Reviewer"), field_name="reviewer_id")
     category = django_filters.ChoiceFilter(label=_("Category"), field_name="nomination__category_id")
     stage = django_filters.ChoiceFilter(label=_("Stage"), field_name="stage__kind",
-                                        choices=[(k, l) for k, l in StageKind.choices if k != StageKind.SCREENING])
+                                        choices=[(kind, label) for kind, label in StageKind.choices
+                                                 if kind != StageKind.SCREENING])
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AssignmentStatus.choices)
 
     def __init__(self, *args, reviewers=(), categories=(), **kwargs):

@@ -1,17 +1,20 @@
 """django-tables2 tables of the award's pages; columns that render HTML have a plain `value_…` for exports."""
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from .audit_labels import action_label, object_label
+from .audit_labels import action_label, change_rows, object_label
+from .display import score_text
 from .models import Message
 from .people import person_name
-from .scoring import display_score
+from .selectors.audit import audit_related_names
 from .selectors.reviews import MY_STATUS_CHOICES
+
+# django-tables2 has no Indonesian catalogue: the words of its pager are translated in ours.
+PAGER_WORDS = (gettext_noop("previous"), gettext_noop("next"))
 
 FLAG_LABELS = {
     "incomplete": _("incomplete"),
@@ -26,18 +29,15 @@ def flag_text(codes):
     return ", ".join(str(FLAG_LABELS.get(code, code)) for code in codes)
 
 
-def score_text(value):
-    """A score as people read it: 2 decimals, in the active language's number format."""
-    return "" if value is None else number_format(display_score(value), 2)
-
-
 class CommitteeTable(tables.Table):
-    """The base of every committee list: one look, one empty text."""
+    """The base of every committee list: one look, one empty text. `region_label` names the box a wide
+    table scrolls in (templates/tables/table.html, settings.DJANGO_TABLES2_TEMPLATE)."""
+
+    region_label = None
 
     class Meta:
         attrs = {"class": "table"}
         empty_text = _("Nothing to show.")
-        template_name = "django_tables2/table.html"
 
 
 class ScoreColumn(tables.Column):
@@ -54,8 +54,14 @@ class ScoreColumn(tables.Column):
         return "" if value is None else str(value)
 
 
+def _leaderboard_row_class(record):
+    return " ".join(f"line-{line}" for line in record.get("lines", ()))
+
+
 class LeaderboardTable(CommitteeTable):
     """One ranking group at one stage; rows are dicts built from the scoring engine's RankingRows."""
+
+    region_label = _("Leaderboard")
 
     rank = tables.Column(verbose_name=_("Rank"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
     nominee_name = tables.Column(verbose_name=_("Nominee"), order_by=("nominee_name", "nominee_code"))
@@ -67,7 +73,7 @@ class LeaderboardTable(CommitteeTable):
     class Meta(CommitteeTable.Meta):
         # No default order_by: the engine's rows already come in rank order, and sorting a thousand
         # dicts through accessors on every page view costs more than the page itself.
-        row_attrs = {"data-nomination": lambda record: record["nomination_id"]}
+        row_attrs = {"data-nomination": lambda record: record["nomination_id"], "class": _leaderboard_row_class}
 
     def __init__(self, *args, stage_columns=(), explain_url=None, **kwargs):
         # One score column per stage shown (assessment, interview), named by the stage.
@@ -83,6 +89,14 @@ class LeaderboardTable(CommitteeTable):
             return value
         return format_html('<a href="{}">{}</a>', self.explain_url(record["nomination_id"]), value)
 
+    def render_rank(self, value, record):
+        places = [(kind, label) for kind, label in (("award", gettext("award place")),
+                                                    ("advances", gettext("advances"))) if record.get(kind)]
+        return format_html("{}{}", value, format_html_join("", ' <span class="place place-{}">{}</span>', places))
+
+    def value_rank(self, value):
+        return value
+
     def render_flags(self, record):
         return format_html_join(" ", '<span class="flag flag-{}">{}</span>',
                                 ((code, FLAG_LABELS[code]) for code in record["flags"]))
@@ -92,19 +106,37 @@ class LeaderboardTable(CommitteeTable):
 
 
 def leaderboard_records(ranking, areas):
-    """The table's rows from a Ranking; `areas` maps nomination id to the region name shown."""
-    return [
+    """The table's rows from a Ranking; `areas` maps nomination id to the region name shown. Each row says
+    whether its rank is an award place and (provincial round) an advancing one, and the last row of each
+    marks the line under it."""
+    category = ranking.category
+    advancing = ranking.round.level == "provincial" and not category.national_only
+    records = [
         {
             "nomination_id": row.nomination_id, "rank": row.rank, "nominee_code": row.nominee_code,
             "nominee_name": row.nominee_name, "area": areas.get(row.nomination_id, ""),
             "round_score": row.round_score, "stage_scores": row.stage_scores, "flags": row.flags,
+            "award": row.rank is not None and row.rank <= category.awards_count,
+            "advances": advancing and row.rank is not None and row.rank <= category.advance_count,
+            "lines": [],
         }
         for row in ranking.rows
     ]
+    for position, record in enumerate(records, 1):
+        following = records[position] if position < len(records) else None
+        for line in ("award", "advances"):
+            if record[line] and (following is None or not following[line]):
+                record["lines"].append(line)
+    return records
+
 
 
 class AuditTable(CommitteeTable):
-    at = tables.DateTimeColumn(verbose_name=_("When"), format="SHORT_DATETIME_FORMAT")
+    """The audit trail in the reader's language: actions, objects and people by name, the summary translated
+    when read, changes by field name and value label. The codes stay in the rows (data-code) and the export."""
+
+    region_label = _("Audit trail")
+    at = tables.DateTimeColumn(verbose_name=_("When"), format="DATETIME_FORMAT")
     actor = tables.Column(verbose_name=_("Who"), accessor="actor", default="—",
                           order_by=("actor__first_name", "actor__last_name", "actor__username"))
     action = tables.Column(verbose_name=_("Action"))
@@ -116,6 +148,14 @@ class AuditTable(CommitteeTable):
     class Meta(CommitteeTable.Meta):
         order_by = ("-at",)
 
+    def related_names(self):
+        """The names the page's changes point at, read once for the whole page."""
+        if not hasattr(self, "_related_names"):
+            page = getattr(self, "page", None)
+            rows = page.object_list if page is not None else self.rows
+            self._related_names = audit_related_names(row.record for row in rows)
+        return self._related_names
+
     def render_actor(self, value):
         return person_name(value)
 
@@ -123,23 +163,28 @@ class AuditTable(CommitteeTable):
         return value.get_username() if value else ""
 
     def render_action(self, value):
-        return format_html('<span title="{}">{}</span>', value, action_label(value))
+        return format_html('<span data-code="{}">{}</span>', value, action_label(value))
 
     def value_action(self, value):
         return value
 
     def render_object_type(self, value):
-        return format_html('<span title="{}">{}</span>', value, object_label(value))
+        return format_html('<span data-code="{}">{}</span>', value, object_label(value))
 
     def value_object_type(self, value):
         return value
 
-    def render_changes(self, value):
-        return format_html_join(mark_safe("<br>"), "{}: {} → {}",
-                                ((name, pair[0], pair[1]) for name, pair in sorted((value or {}).items())))
+    def render_summary(self, record):
+        return record.summary_text()
 
-    def value_changes(self, value):
-        return "; ".join(f"{name}: {pair[0]} → {pair[1]}" for name, pair in sorted((value or {}).items()))
+    def value_summary(self, record):
+        return record.summary_text()
+
+    def render_changes(self, record):
+        return format_html_join(mark_safe("<br>"), "{}: {} → {}", change_rows(record, self.related_names()))
+
+    def value_changes(self, record):
+        return "; ".join(f"{name}: {old} → {new}" for name, old, new in change_rows(record, self.related_names()))
 
 
 def explanation_url(round_id, category_id, stage_id):
@@ -150,7 +195,10 @@ def explanation_url(round_id, category_id, stage_id):
 
 
 class AssignmentTable(tables.Table):
-    """A reviewer's work list: one row per assignment, the nominee linking to its scoring page."""
+    """A reviewer's work list: one row per assignment, the nominee linking to its scoring page. On a phone
+    each row is a card (static/css/paritrana.css): every cell says its column's name and has its own class."""
+
+    region_label = _("My assignments")
 
     nominee = tables.Column(verbose_name=_("Nominee"), accessor="nomination__nominee__name",
                             order_by=("nomination__nominee__name", "pk"))
@@ -162,12 +210,12 @@ class AssignmentTable(tables.Table):
     stage = tables.Column(verbose_name=_("Stage"), accessor="stage__kind", order_by=("stage__position",))
     my_status = tables.Column(verbose_name=_("My status"))
     deadline = tables.DateTimeColumn(verbose_name=_("Deadline"), accessor="stage__deadline",
-                                     format="SHORT_DATETIME_FORMAT", default="—")
+                                     format="DATETIME_FORMAT", default="—")
 
     class Meta:
-        attrs = {"class": "table assignment-table"}
+        attrs = {"class": "table assignment-table", "td": {"data-label": lambda bound_column: bound_column.header,
+                                                           "class": lambda bound_column: f"cell-{bound_column.name}"}}
         empty_text = _("No assignment matches.")
-        template_name = "django_tables2/table.html"
         row_attrs = {"data-assignment": lambda record: record.pk}
 
     def render_nominee(self, value, record):
@@ -205,8 +253,12 @@ class ScreeningCheckBoxColumn(tables.CheckBoxColumn):
 class NominationTable(CommitteeTable):
     """A round's nominations; the checkbox column feeds the bulk screening form."""
 
-    select = ScreeningCheckBoxColumn(accessor="pk", attrs={"input": {"name": "nomination", "form": "bulk-screen"},
-                                                            "th__input": {"aria-label": _("Select all")}})
+    region_label = _("Nominations")
+
+    select = ScreeningCheckBoxColumn(accessor="pk", attrs={
+        "input": {"name": "nomination", "form": "bulk-screen",
+                  "aria-label": lambda record: gettext("Select %(nominee)s") % {"nominee": record.nominee.name}},
+        "th__input": {"aria-label": _("Select all")}})
     nominee = tables.Column(verbose_name=_("Nominee"), accessor="nominee__name", order_by=("nominee__name",))
     code = tables.Column(verbose_name=_("Code"), accessor="nominee__code")
     region = tables.Column(verbose_name=_("Region"), accessor="nominee__region__name")
@@ -234,6 +286,8 @@ class NominationTable(CommitteeTable):
 
 class AccountTable(CommitteeTable):
     """The accounts a committee manages: the name links to the account's page."""
+
+    region_label = _("Accounts")
 
     name = tables.Column(verbose_name=_("Name"), empty_values=(), order_by=("first_name", "last_name", "username"))
     email = tables.Column(verbose_name=_("Email address"))
@@ -269,6 +323,9 @@ class AccountTable(CommitteeTable):
 
 class MessageTable(tables.Table):
     """Every message sent by email, as the committee reads its list: to whom, when, what, delivered or not."""
+
+    region_label = _("Messages")
+
     created_at = tables.DateTimeColumn(verbose_name=_("When"), format="DATETIME_FORMAT")
     recipient = tables.Column(verbose_name=_("To"), order_by=("recipient__last_name",
                                                                          "recipient__first_name"))
@@ -296,6 +353,8 @@ class MessageTable(tables.Table):
 
 class RoundAssignmentTable(CommitteeTable):
     """A round's assignments one by one; the committee changes one from its own page (remove, reassign)."""
+
+    region_label = _("Assignments")
 
     nominee = tables.Column(verbose_name=_("Nominee"), accessor="nomination__nominee__name",
                             order_by=("nomination__nominee__name", "pk"))

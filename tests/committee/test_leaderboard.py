@@ -28,6 +28,24 @@ def test_leaderboard_lists_the_engines_ranking_and_filters_it(english, award):
     assert f'<a href="{link}?tahap={award.stages["assessment"].id}">{first.nominee_name}</a>' in page
 
 
+def test_leaderboard_marks_the_award_and_advancement_lines(english, award):
+    import re
+
+    english.force_login(award.observer)
+    ranking = rank_group(award.pemkab, award.provincial)
+    page = english.get(reverse("committee-leaderboard", args=[award.provincial.id, award.pemkab.id])).content.decode()
+    rows = re.findall(r"<tr ([^>]*data-nomination[^>]*)>", page)
+    classes = {int(re.search(r'data-nomination="(\d+)"', attrs)[1]): attrs for attrs in rows}
+    last_award = [row for row in ranking.rows if row.rank <= award.pemkab.awards_count][-1]
+    last_advancing = [row for row in ranking.rows if row.rank <= award.pemkab.advance_count][-1]
+    assert "line-award" in classes[last_award.nomination_id]
+    assert "line-advances" in classes[last_advancing.nomination_id]
+    assert sum("line-award" in c for c in classes.values()) == 1
+    assert 'id="leaderboard-lines"' in page and "award place" in page and "advances" in page
+    national = english.get(reverse("committee-leaderboard", args=[award.national.id, award.pemkab.id])).content.decode()
+    assert "line-advances" not in national and "advance to the national round" not in national
+
+
 def test_leaderboard_csv_is_streamed_with_the_filters(english, award):
     english.force_login(award.committee)
     url = reverse("committee-leaderboard-export", args=[award.provincial.id, award.pemkab.id, "csv"])

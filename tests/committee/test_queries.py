@@ -49,7 +49,10 @@ PINNED = {
     # savepoint: 4 more); the next views read them (scoring/judged.py, metric_cache.py). A leaderboard
     # reads the region of its page's rows only, and the ids its filters keep only when a filter is set.
     "overview": 5, "round": 8, "leaderboard": 21, "leaderboard filtered": 14, "leaderboard csv": 12,
-    "explanation": 12, "snapshot": 5, "audit": 5, "nominations": 10, "assignments": 9,
+    # The audit trail names the rows its page's changes point at, one query per kind of row (here the
+    # reviewers of the assignment rows and the province of the result rows).
+    # The assignments page lists every assignment, a page of 50: its count and its rows, 2 more.
+    "explanation": 12, "snapshot": 5, "audit": 7, "nominations": 10, "assignments": 11,
     # Progress ranks each of the round's categories for its flags: 8 categories here (the demo's 7 + 1),
     # the round's stages and their criteria read once for all of them; one demo category with judged
     # scores fills its cache entry here, and the 7 not viewed yet fill their metric rows entries (4

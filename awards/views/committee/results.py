@@ -21,7 +21,7 @@ from django_tables2 import SingleTableMixin
 from ... import permissions
 from ...filters import AuditFilter, LeaderboardFilter
 from ...forms import StageScheduleForm
-from ...imports.tabular import CsvStreamWriter, neutralise, xlsx_table_write
+from ...imports.tabular import SCORE_FORMAT, WHOLE_FORMAT, CsvStreamWriter, neutralise, xlsx_table_write
 from ...models import JobKind, Stage, StageKind
 from ...people import name_from
 from ...scoring import ScoringError, default_stage, explain, rank_group
@@ -88,7 +88,7 @@ class RoundView(CommitteeMixin, TemplateView):
             snapshots=list(selectors.snapshots_of_round(round_)),
             can_manage=permissions.can_manage_round(self.request.user, round_),
             scored_stages=[s for s in stages if s.kind != "screening"],
-            coverage=province_coverage(round_.province_id, round_.edition.year) if round_.province_id else [],
+            coverage=province_coverage(round_.province_id, round_.edition.year) if round_.province_id else None,
             **kwargs,
         )
 
@@ -215,7 +215,7 @@ class LeaderboardExportView(CommitteeMixin, GroupMixin, View):
                 "export": "leaderboard_xlsx", "round": round_.id, "category": category.id,
                 "query": request.GET.urlencode(), "filename": f"peringkat-{category.code}-{round_.key}.xlsx"})
             return redirect("job", job.pk)
-        name, header, rows = leaderboard_export(self, request.GET)
+        name, header, rows, _formats = leaderboard_export(self, request.GET)
         return csv_response(name, header, rows)
 
 
@@ -230,7 +230,8 @@ class LeaderboardGroup(GroupMixin):
 
 
 def leaderboard_export(group, query):
-    """(file name, header, rows) of the leaderboard of `group` (a GroupMixin) filtered by `query`."""
+    """(file name, header, rows, XLSX number formats) of the leaderboard of `group` (a GroupMixin) filtered by
+    `query`: ranks and scores as numbers (the stored 4 decimals), for CSV and XLSX alike."""
     group.load_group()
     if group.ranking is None:
         raise Http404
@@ -240,9 +241,10 @@ def leaderboard_export(group, query):
     header = [_("Rank"), _("Code"), _("Nominee"), _("Region"), _("Round score"),
               *[label for _kind, label in group.stage_columns()], _("Flags")]
     kinds = [kind for kind, _label in group.stage_columns()]
-    rows = ([r["rank"], r["nominee_code"], r["nominee_name"], r["area"], str(r["round_score"]),
-             *[str(r["stage_scores"].get(kind, "")) for kind in kinds], flag_text(r["flags"])] for r in records)
-    return f"peringkat-{group.category.code}-{group.round.key}-{group.stage.kind}", header, rows
+    rows = ([r["rank"], r["nominee_code"], r["nominee_name"], r["area"], r["round_score"],
+             *[r["stage_scores"].get(kind) for kind in kinds], flag_text(r["flags"])] for r in records)
+    number_formats = {0: WHOLE_FORMAT, **{column: SCORE_FORMAT for column in range(4, 5 + len(kinds))}}
+    return f"peringkat-{group.category.code}-{group.round.key}-{group.stage.kind}", header, rows, number_formats
 
 
 def safe_cells(row):
@@ -251,21 +253,17 @@ def safe_cells(row):
 
 
 def csv_response(name, header, rows):
-    """Rows streamed as CSV (UTF-8 with a BOM, so that spreadsheet programs read it as UTF-8)."""
+    """Rows streamed as CSV in the reader's language's style (UTF-8 with a BOM; tabular.csv_style)."""
     writer = CsvStreamWriter()
-
-    def lines():
-        yield "\ufeff"
-        yield from writer.rows_text(safe_cells(row) for row in chain([header], rows))
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    lines = writer.document(safe_cells(row) for row in chain([header], rows))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
 
-def xlsx_response(name, header, rows):
+def xlsx_response(name, header, rows, number_formats=None):
     buffer = io.BytesIO()
-    xlsx_table_write(buffer, name, header, rows, in_memory=True)
+    xlsx_table_write(buffer, name, header, rows, number_formats=number_formats, in_memory=True)
     response = HttpResponse(buffer.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
@@ -283,8 +281,11 @@ class ExplanationView(CommitteeMixin, GroupMixin, TemplateView):
             explanation = explain(self.ranking, self.kwargs["nomination_id"])
         except KeyError as error:
             raise Http404 from error
+        names = {c.code: c.name for s in explanation.stages for c in s.criteria}
+        missing = [f"{StageKind(item.stage_kind).label}: {names.get(item.criterion_code, item.criterion_code)}"
+                   for item in explanation.missing]
         return super().get_context_data(round=self.round, category=self.category, stage=self.stage,
-                                         explanation=explanation,
+                                         explanation=explanation, missing=missing,
                                          flags=[FLAG_LABELS[code] for code in explanation.flags], **kwargs,
                                          stage_explanations=[(StageKind(s.kind).label, s) for s in explanation.stages])
 
@@ -382,4 +383,5 @@ class ChartsView(CommitteeMixin, GroupMixin, TemplateView):
         return super().get_context_data(
             round=self.round, category=self.category, stage=self.stage,
             distributions=charts.score_distributions(self.ranking),
-            calibration=charts.reviewer_calibration(self.ranking, names), **kwargs)
+            calibration=charts.calibration_chart(charts.reviewer_calibration(self.ranking, names), _("panel")),
+            **kwargs)

@@ -15,9 +15,9 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from ... import permissions
+from ...filters import RoundAssignmentFilter
 from ...models import Assignment, Conflict, Nomination, Panel, Stage
 from ...people import person_name
-from ...filters import RoundAssignmentFilter
 from ...selectors import committee as selectors
 from ...selectors import work as work_selectors
 from ...services import assignments as service
