@@ -7,22 +7,20 @@ from django.utils.translation import gettext as _
 
 from ..models import (
     Aggregation,
-    BusinessSize,
     Category,
     Criterion,
     CriterionKind,
     MetricDefinition,
-    NomineeKind,
     Region,
     Round,
     RoundLevel,
     Rule,
-    Sector,
     Stage,
     StageKind,
 )
 from ..models.editions import STAGE_ORDER
 from ..services.editions import EditionRulesError, edition_rules_load
+from .choices import nominee_words, round_key, stage_words
 
 FORMAT = "paritrana-edition"
 VERSION = 1
@@ -175,6 +173,17 @@ class _Checker:
             return default
         return value
 
+    def words(self, obj, key, path, reader, *, required=True, default=None):
+        """A choice written as its code or as the name the pages show (imports/choices.py)."""
+        value = self.get(obj, key, path, str, required=required, default=default)
+        if value is None or value == default:
+            return value
+        code = reader.code(value)
+        if code is None:
+            self.error(f"{path}.{key}", reader.unknown(value))
+            return default
+        return code
+
     def slug(self, obj, key, path):
         value = self.get(obj, key, path, str)
         if value is not None and (not SLUG.match(value) or len(value) > 64):
@@ -228,7 +237,7 @@ def _validate_stages(check, stages, path):
         if not isinstance(item, dict):
             check.error(where, _("must be an object"))
             continue
-        kind = check.choice(item, "kind", where, StageKind.values)
+        kind = check.words(item, "kind", where, stage_words())
         if kind in seen:
             check.error(f"{where}.kind", _("%(kind)s is listed twice") % {"kind": kind})
         seen.add(kind)
@@ -276,6 +285,7 @@ def _validate_rounds(check, data, default_stages):
             continue
         if key is None:
             continue
+        key = round_key(key)
         if key != "national" and key not in provinces:
             check.error(where, _('%(key)r is neither "national" nor a known province code') % {"key": key})
         if key in seen:
@@ -289,6 +299,7 @@ def _validate_rounds(check, data, default_stages):
 
 def _validate_categories(check, categories):
     metrics = {m.code: m for m in MetricDefinition.objects.all()}
+    kinds, sizes, sectors = nominee_words()
     clean, codes = [], set()
     for i, item in enumerate(categories):
         where = f"$.categories[{i}]"
@@ -299,13 +310,13 @@ def _validate_categories(check, categories):
         if code in codes:
             check.error(f"{where}.code", _("%(code)s is used by another category") % {"code": code})
         codes.add(code)
-        kind = check.choice(item, "nominee_kind", where, NomineeKind.values)
+        kind = check.words(item, "nominee_kind", where, kinds)
         category = {
             "code": code, "nominee_kind": kind,
             "name_id": check.get(item, "name_id", where, str),
             "name_en": check.get(item, "name_en", where, str),
-            "size": check.choice(item, "size", where, ["", *BusinessSize.values], required=False, default=""),
-            "sector": check.choice(item, "sector", where, ["", *Sector.values], required=False, default=""),
+            "size": check.words(item, "size", where, sizes, required=False, default=""),
+            "sector": check.words(item, "sector", where, sectors, required=False, default=""),
             "national_only": check.get(item, "national_only", where, bool, required=False, default=False),
             "awards_count": check.get(item, "awards_count", where, int, required=False, default=3),
             "advance_count": check.get(item, "advance_count", where, int, required=False, default=1),
@@ -322,6 +333,7 @@ def _validate_categories(check, categories):
 
 def _validate_criteria(check, criteria, path, nominee_kind, metrics):
     path = f"{path}.criteria"
+    stages = stage_words()
     if not isinstance(criteria, list):
         check.error(path, _("must be a list"))
         return []
@@ -353,9 +365,11 @@ def _validate_criteria(check, criteria, path, nominee_kind, metrics):
             check.error(f"{where}.tie_break_rank", _("must be 1 or more and differ from the other criteria's"))
         ranks.add(rank)
         kind = check.choice(item, "kind", where, CriterionKind.values)
+        if stages.code(str(item.get("stage", ""))) == StageKind.SCREENING:
+            check.error(f"{where}.stage", _("criteria are scored at the assessment or the interview, not the screening"))
         criterion = {
             "code": code, "kind": kind, "tie_break_rank": rank,
-            "stage_kind": check.choice(item, "stage", where, [StageKind.ASSESSMENT, StageKind.INTERVIEW]),
+            "stage_kind": check.words(item, "stage", where, stages),
             "name_id": check.get(item, "name_id", where, str),
             "name_en": check.get(item, "name_en", where, str),
             "guidance_id": check.get(item, "guidance_id", where, str, required=False, default=""),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..display import metric_text
-from ..models import BusinessSize, MetricDefinition, Region, Sector
+from ..models import BusinessSize, MetricDefinition, NomineeKind, Region, Sector
 from .metrics_rows import EMPLOYER_KINDS, GOVERNMENT_LEVEL, KINDS
 from .metrics_writes import WRITES_AHEAD, ChunkLookup, ChunkWrites
 from .numbers import format_decimal
@@ -95,7 +95,7 @@ class ChunkChecking:
             if before is not None and row.kind in KINDS and before[2] != row.kind:
                 self.row_problem(row, "nominee_kind", _(
                     "Nominee %(code)s already exists as kind %(existing)s, not %(kind)s.") % {
-                    "code": row.code, "existing": before[2], "kind": row.kind})
+                    "code": row.code, "existing": NomineeKind(before[2]).label, "kind": NomineeKind(row.kind).label})
             if before is None and row.code in npp_holders:
                 self.row_problem(row, "nominee_code", _(
                     "Employer number %(npp)s already belongs to nominee %(other)s.") % {
@@ -126,7 +126,7 @@ class ChunkChecking:
         if expected is not None and region[0] != expected:
             self.row_problem(row, "region_code", _(
                 "Region %(code)s is a %(level)s, but a nominee of kind %(kind)s needs a %(expected)s.") % {
-                "code": row.region_code, "level": Region.Level(region[0]).label, "kind": row.kind,
+                "code": row.region_code, "level": Region.Level(region[0]).label, "kind": NomineeKind(row.kind).label,
                 "expected": Region.Level(expected).label})
             return None
         return region

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from django.utils.translation import gettext as _
 
 from ..models import BusinessSize, MetricUnit, Nominee, NomineeKind, Region, Sector
+from .choices import nominee_words
 from .numbers import EITHER, INDONESIAN_FORMAT, PLAIN_FORMAT, classify_number, format_decimal, parse_decimal
 from .tabular import unneutralise
 
@@ -80,6 +81,8 @@ class RowParsing:
             if name not in columns.index:
                 self.problem(1, name, _("The required column \"%(column)s\" is missing.") % {"column": name})
                 ok = False
+        # Kinds, sizes and sectors as codes or as the names the pages show (imports/choices.py).
+        columns.words = nominee_words()
         # What the row loop reads for each metric column, unpacked once instead of once per cell.
         columns.metric_cells = [(index, m.id, m.int_low, m.int_high, m) for index, m in columns.metrics]
         return columns if ok else None
@@ -98,14 +101,19 @@ class RowParsing:
         index = columns.index
         row = Row(number=number)
         row.code = texts[index["nominee_code"]]
-        row.kind = texts[index["nominee_kind"]].lower()
+        kinds, sizes, sectors = columns.words
+        # An unknown word stays as written: the checks below name it with the accepted ones.
+        text = texts[index["nominee_kind"]]
+        row.kind = kinds.code(text) or text
         row.name = texts[index["nominee_name"]]
         row.region_code = texts[index["region_code"]]
         if "size" in index:
-            row.size = texts[index["size"]].lower()
+            text = texts[index["size"]]
+            row.size = sizes.code(text) or text
         if "sector" in index:
-            row.sector = texts[index["sector"]].lower()
-        self._check_nominee_cells(row)
+            text = texts[index["sector"]]
+            row.sector = sectors.code(text) or text
+        self._check_nominee_cells(row, columns.words)
         values = row.values
         applicable = self.applicable.get(row.kind, ())
         width = len(cells)
@@ -124,10 +132,11 @@ class RowParsing:
             values[metric_id] = self._parse_value(row, metric, cell, text)
         return row
 
-    def _check_nominee_cells(self, row):
+    def _check_nominee_cells(self, row, words):
+        kinds, sizes, sectors = words
         if row.kind not in KINDS:
-            self.row_problem(row, "nominee_kind", _("Unknown nominee kind \"%(value)s\"; use one of: %(choices)s.") % {
-                "value": row.kind, "choices": ", ".join(NomineeKind.values)})
+            self.row_problem(row, "nominee_kind", _("Unknown nominee kind: %(problem)s") % {
+                "problem": kinds.unknown(row.kind)})
         employer = row.kind in EMPLOYER_KINDS
         if not row.code:
             if employer:
@@ -159,15 +168,13 @@ class RowParsing:
                 self.row_problem(row, "region_code", _(
                     "A government or village is identified by its region: region_code must equal nominee_code."))
                 row.region_code = ""  # checked no further
-        for column, value, choices, ordered in (("size", row.size, SIZES, BusinessSize),
-                                                ("sector", row.sector, SECTORS, Sector)):
+        for column, value, choices, reader in (("size", row.size, SIZES, sizes), ("sector", row.sector, SECTORS, sectors)):
             if not value:
                 continue
             if not employer and row.kind in KINDS:
                 self.row_problem(row, column, _("Size and sector apply only to businesses and UMKM; leave it empty."))
             elif value not in choices:
-                self.row_problem(row, column, _("Unknown value \"%(value)s\"; use one of: %(choices)s.") % {
-                    "value": value, "choices": ", ".join(ordered.values)})
+                self.row_problem(row, column, reader.unknown(value))
 
     def row_problem(self, row, column, message):
         row.bad = True
@@ -179,7 +186,7 @@ class RowParsing:
         if row.kind in KINDS and row.kind not in metric.kinds:
             self.row_problem(row, metric.code, _(
                 "Metric %(metric)s does not apply to a nominee of kind %(kind)s; leave the cell empty.") % {
-                "metric": metric.code, "kind": row.kind})
+                "metric": metric.code, "kind": NomineeKind(row.kind).label})
             return None
         if text.isdigit() and text.isascii() and raw.__class__ is str:
             # The common case, a plain whole number: int() is several times cheaper than Decimal().

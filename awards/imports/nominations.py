@@ -18,6 +18,7 @@ from .. import permissions
 from ..models import Category, Nomination, Nominee, Round, RoundLevel, Stage, StageKind, StageStatus
 from ..services import nominations as nomination_service
 from ..services.audit import audit_record
+from .choices import round_key
 from .tabular import Problem, ProblemCount, UnreadableFile, open_table, unneutralise
 
 COLUMNS = ("category", "round", "nominee")
@@ -152,7 +153,7 @@ class _Import:
             elif category is None:
                 self.problem(row.number, "category", _("Edition %(year)s has no category “%(code)s”.")
                              % {"year": self.edition.year, "code": row.category})
-            round_ = rounds.get("national" if row.round.lower() == "national" else row.round)
+            round_ = rounds.get(round_key(row.round))
             if not row.round:
                 self.problem(row.number, "round", _("The round is empty; write national or a province code."))
             elif round_ is None:

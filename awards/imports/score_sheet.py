@@ -13,6 +13,7 @@ from .. import permissions
 from ..models import Assignment, Category, Criterion, CriterionKind, Eligibility, Nomination, Round, Stage
 from ..services.assignments import AssignmentError, assignment_add
 from ..services.reviews import ReviewError, assignment_enter_sheet, sheet_entry_refusal, validate_value
+from .choices import round_key, stage_words
 from .edition_file import parse_decimal
 
 COLUMNS = ["edition", "category", "round", "stage", "reviewer", "nominee", "criterion", "value", "submitted"]
@@ -89,6 +90,7 @@ def scores_import(*, text, acting_user, overwrite_reason="", source="score sheet
             cache[key] = fetch()
         return cache[key]
 
+    stage_kinds = stage_words()  # a stage by its code or the name the pages show (imports/choices.py)
     planned = {}  # (nomination id, stage id, reviewer id) -> {"submit": bool, "values": {criterion id: value}, ...}
     for line, row in rows:
         def fail(column, message, line=line):
@@ -104,15 +106,19 @@ def scores_import(*, text, acting_user, overwrite_reason="", source="score sheet
             continue
         round_ = lookup(("round", category.edition_id, row["round"]), lambda row=row, category=category: (
             Round.objects.filter(edition_id=category.edition_id, level="national").first()
-            if row["round"] == "national"
+            if round_key(row["round"]) == "national"
             else Round.objects.filter(edition_id=category.edition_id, level="provincial",
                                       province_id=row["round"]).first()))
         if round_ is None:
             fail("round", _('no round %(round)r in edition %(edition)s; use "national" or a province code')
                  % {"round": row["round"], "edition": year})
             continue
-        stage = lookup(("stage", round_.id, row["stage"]), lambda row=row, round_=round_: Stage.objects.filter(
-            round=round_, kind=row["stage"]).select_related("round__province", "round__edition").first())
+        kind = stage_kinds.code(row["stage"])
+        if kind is None:
+            fail("stage", stage_kinds.unknown(row["stage"]))
+            continue
+        stage = lookup(("stage", round_.id, kind), lambda kind=kind, round_=round_: Stage.objects.filter(
+            round=round_, kind=kind).select_related("round__province", "round__edition").first())
         if stage is None:
             fail("stage", _("round %(round)s has no stage %(stage)r") % {"round": row["round"], "stage": row["stage"]})
             continue

@@ -98,6 +98,13 @@ def test_a_provincial_committee_imports_only_into_its_own_provincial_round(award
         (award.provincial.id, "pelayanan-publik", "18.03")]
 
 
+def test_the_national_round_may_be_written_in_indonesian(award, tmp_path):
+    result = nominations_import(path=write(tmp_path, "category,round,nominee\npelayanan-publik, Nasional ,18.03\n"),
+                                edition=award.edition, acting_user=award.committee)
+    assert result.problems == []
+    assert [(n.round_id, n.nominee.code) for n in result.created] == [(award.national.id, "18.03")]
+
+
 def test_xlsx_with_numeric_codes_and_employer_numbers(award, tmp_path):
     from openpyxl import Workbook
 

@@ -99,6 +99,30 @@ def test_every_problem_is_reported_with_where_and_what(rules):
     assert not Edition.objects.exists()
 
 
+def test_kinds_sizes_sectors_and_stages_may_be_written_as_the_pages_name_them(rules):
+    worded = copy.deepcopy(rules)
+    worded["stages"][1]["kind"] = "Penilaian"
+    business = next(c for c in worded["categories"] if c["nominee_kind"] == "business")
+    business.update(nominee_kind="Badan Usaha", size="BESAR", sector="perdagangan & jasa")
+    for criterion in business["criteria"]:
+        criterion["stage"] = {"assessment": "penilaian", "interview": "Wawancara"}[criterion["stage"]]
+    edition, _notes = load(worded)
+    category = Category.objects.get(edition=edition, code=business["code"])
+    assert (category.nominee_kind, category.size, category.sector) == ("business", "large", "trade_services")
+    assert edition_as_data(edition)["stages"] == rules["stages"]  # exported back as codes
+
+
+def test_a_wrong_word_lists_the_accepted_names(rules):
+    bad = copy.deepcopy(rules)
+    bad["categories"][0]["sector"] = "perikanan laut"
+    with pytest.raises(EditionFileError) as error:
+        load(bad)
+    assert error.value.errors == [
+        "categories[0].sector: “perikanan laut” is not one of: Finance (finance), Trade and services "
+        "(trade_services), Mining, manufacturing and construction (mining_manufacturing_construction), "
+        "Agriculture and fisheries (agriculture_fisheries), Education (education), Health (health)."]
+
+
 def test_metric_must_be_reported_by_the_categorys_nominees(rules):
     bad = copy.deepcopy(rules)
     village = next(c for c in bad["categories"] if c["nominee_kind"] == "village")

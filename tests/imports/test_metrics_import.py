@@ -44,6 +44,34 @@ def test_import_creates_nominees_and_values(regions, write_csv):
         ("metrics_import", "awards.metricvalue", "2024")]
 
 
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_kinds_sizes_and_sectors_are_read_as_the_pages_name_them(regions, write_csv, language):
+    """The committee's own words, whatever the reader's language: Indonesian or English names in any case
+    and spacing, `&` for `dan`, or the codes."""
+    from django.utils import translation
+
+    rows = [["NPP001", "Badan Usaha", "PT Maju", "18.72", " BESAR ", "perdagangan & jasa", "120", "100", "", ""],
+            ["NPP002", "usaha mikro atau kecil (umkm)", "UD Sentosa", "18.72", "Micro", "Pertambangan, manufaktur & "
+             "konstruksi", "8", "8", "", ""],
+            ["NPP003", "business", "CV Tani", "18.72", "menengah", "Agriculture and fisheries", "5", "5", "", ""],
+            ["NPP004", "BUSINESS", "PT Dana", "18.72", "large", "  keuangan", "5", "5", "", ""]]
+    with translation.override(language):
+        result = run(write_csv(rows))
+    assert (result.ok, result.problems) == (True, [])
+    assert list(Nominee.objects.order_by("code").values_list("kind", "size", "sector")) == [
+        ("business", "large", "trade_services"), ("umkm", "micro", "mining_manufacturing_construction"),
+        ("business", "medium", "agriculture_fisheries"), ("business", "large", "finance")]
+
+
+def test_a_wrong_word_lists_the_accepted_names_in_the_readers_language(regions, write_csv):
+    from django.utils import translation
+
+    with translation.override("id"):
+        result = run(write_csv([["NPP001", "Badan Usaha", "PT Maju", "18.72", "raksasa", "", "1", "1", "", ""]]))
+    assert [(p.column, p.message) for p in result.problems] == [
+        ("size", "“raksasa” tidak termasuk: Besar (large), Menengah (medium), Kecil (small), Mikro (micro).")]
+
+
 def test_import_same_file_again_changes_nothing(regions, write_csv):
     path = write_csv([PT_MAJU, UD_SENTOSA])
     run(path)
@@ -174,18 +202,20 @@ BAD_CASES = {
     "metric of another kind": (
         EMPLOYER_HEADER + ["workers_total"], [PT_MAJU + ["5"]],
         [Problem(2, "workers_total",
-                 "Metric workers_total does not apply to a nominee of kind business; leave the cell empty.")]),
+                 "Metric workers_total does not apply to a nominee of kind Business; leave the cell empty.")]),
     "unknown kind": (
         EMPLOYER_HEADER, [["NPP001", "company", "PT Maju", "18.72", "", "", "", "", "", ""]],
-        [Problem(2, "nominee_kind", 'Unknown nominee kind "company"; use one of: province_government, '
-                                    'regency_government, village, business, umkm.')]),
+        [Problem(2, "nominee_kind", "Unknown nominee kind: “company” is not one of: Provincial government "
+                                    "(province_government), Regency/city government (regency_government), "
+                                    "Village/urban village government (village), Business (business), "
+                                    "Micro or small enterprise (UMKM) (umkm).")]),
     "unknown size": (
         EMPLOYER_HEADER, [["NPP001", "business", "PT Maju", "18.72", "huge", "", "", "", "", ""]],
-        [Problem(2, "size", 'Unknown value "huge"; use one of: large, medium, small, micro.')]),
+        [Problem(2, "size", "“huge” is not one of: Large (large), Medium (medium), Small (small), Micro (micro).")]),
     "government at the wrong level": (
         GOVERNMENT_HEADER, [["18.72", "province_government", "Kota Metro", "", "", "", "", ""]],
-        [Problem(2, "region_code", "Region 18.72 is a Regency/city, but a nominee of kind province_government needs "
-                                   "a Province.")]),
+        [Problem(2, "region_code", "Region 18.72 is a Regency/city, but a nominee of kind Provincial government "
+                                   "needs a Province.")]),
     "government with another region": (
         GOVERNMENT_HEADER, [["18.72", "regency_government", "Kota Metro", "18", "", "", "", ""]],
         [Problem(2, "region_code", "A government or village is identified by its region: region_code must equal "
@@ -278,7 +308,7 @@ def test_existing_nominee_of_another_kind_is_refused(regions, write_csv):
     run(write_csv([PT_MAJU]))
     before = database_state()
     result = run(write_csv([["NPP001", "umkm", "PT Maju", "18.72", "", "", "", "", "", ""]], name="b.csv"))
-    assert result.problems == [Problem(2, "nominee_kind", "Nominee NPP001 already exists as kind business, not umkm.")]
+    assert result.problems == [Problem(2, "nominee_kind", "Nominee NPP001 already exists as kind Business, not Micro or small enterprise (UMKM).")]
     assert database_state() == before
 
 

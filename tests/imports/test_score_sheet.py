@@ -132,8 +132,17 @@ def test_unknown_category_round_and_stage_are_named(setup):
     assert refused(setup, text) == [
         "row 2, column category: no category 'nope' in edition '2025'",
         "row 3, column round: no round '31' in edition 2025; use \"national\" or a province code",
-        "row 4, column stage: round 18 has no stage 'gala'",
+        "row 4, column stage: “gala” is not one of: Administrative screening (screening), Assessment (assessment), "
+        "Interview (interview).",
     ]
+
+
+def test_a_stage_may_be_named_as_the_pages_name_it(setup):
+    """`Wawancara` or `interview`: the same stage; an unknown one is named with the accepted names."""
+    text = HEADER + "2025,kabkota,18,Wawancara,rina,18.71,vision,7,no\n"
+    assert refused(setup, text.replace("Wawancara", "gala")) != []
+    scores_import(text=text, acting_user=setup["committee"])
+    assert Assignment.objects.get().stage.kind == "interview"
 
 
 def test_a_missing_column_is_reported_before_any_row(setup):
