@@ -109,8 +109,10 @@ RECORD_VERBS = {
 
 
 def _audited_models():
-    """The models an audit row can be about: the award's (but the audit trail itself) and accounts and groups."""
-    awards = [model for model in apps.get_app_config("awards").get_models() if model._meta.model_name != "auditevent"]
+    """The models an audit row can be about: the award's (but the audit trail itself and the stored standings,
+    which are computed, never changed by anyone) and accounts and groups."""
+    awards = [model for model in apps.get_app_config("awards").get_models()
+              if model._meta.model_name not in ("auditevent", "standing", "standinggroup")]
     return awards + [apps.get_model("auth", "user"), apps.get_model("auth", "group")]
 
 

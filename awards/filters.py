@@ -17,12 +17,11 @@ FLAG_CHOICES = [
 
 
 class LeaderboardFilter(django_filters.FilterSet):
-    """Filters the nominations of one ranking group; `flag` is applied to the ranked rows by the view,
-    as flags come from the scoring engine rather than from a column."""
+    """Filters the stored standings of one ranking group (models/standings.py) in the database."""
 
     search = django_filters.CharFilter(label=_("Name or code"), method="filter_search")
     area = django_filters.ChoiceFilter(label=_("Region"), method="filter_area")
-    flag = django_filters.ChoiceFilter(label=_("Flag"), choices=FLAG_CHOICES, method="filter_nothing")
+    flag = django_filters.ChoiceFilter(label=_("Flag"), choices=FLAG_CHOICES, method="filter_flag")
 
     def __init__(self, *args, round_=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,15 +33,17 @@ class LeaderboardFilter(django_filters.FilterSet):
         self.filters["area"].extra["choices"] = list(regions.order_by("code").values_list("code", "name"))
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(Q(nominee__name__icontains=value) | Q(nominee__code__icontains=value))
+        return queryset.filter(Q(nomination__nominee__name__icontains=value)
+                               | Q(nomination__nominee__code__icontains=value))
 
     def filter_area(self, queryset, name, value):
         if self.round is not None and self.round.level == RoundLevel.PROVINCIAL:
-            return queryset.filter(Q(nominee__region_id=value) | Q(nominee__region__code__startswith=value + "."))
-        return queryset.filter(nominee__province_id=value)
+            return queryset.filter(Q(nomination__nominee__region_id=value)
+                                   | Q(nomination__nominee__region__code__startswith=value + "."))
+        return queryset.filter(nomination__nominee__province_id=value)
 
-    def filter_nothing(self, queryset, name, value):
-        return queryset
+    def filter_flag(self, queryset, name, value):
+        return queryset.filter(**{value: True})  # one of FLAG_CHOICES, checked by the form: a column each
 
 
 class AuditFilter(django_filters.FilterSet):

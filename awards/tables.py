@@ -1,4 +1,6 @@
 """django-tables2 tables of the award's pages; columns that render HTML have a plain `value_…` for exports."""
+from decimal import Decimal
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -48,50 +50,57 @@ class ScoreColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return score_text(value)
+        # Stored standings keep their stage scores as text (JSON): "12.3456".
+        return score_text(Decimal(value) if isinstance(value, str) else value)
 
     def value(self, value):
         return "" if value is None else str(value)
 
 
-def _leaderboard_row_class(record):
-    return " ".join(f"line-{line}" for line in record.get("lines", ()))
-
-
 class LeaderboardTable(CommitteeTable):
-    """One ranking group at one stage; rows are dicts built from the scoring engine's RankingRows."""
+    """One ranking group at one stage: its stored standings (models/standings.py), sorted and paginated by
+    the database. Award places and advancing ranks are marked beside the rank, with a line under the last
+    of each (the group stores their positions)."""
 
     region_label = _("Leaderboard")
 
-    rank = tables.Column(verbose_name=_("Rank"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
-    nominee_name = tables.Column(verbose_name=_("Nominee"), order_by=("nominee_name", "nominee_code"))
-    nominee_code = tables.Column(verbose_name=_("Code"))
-    area = tables.Column(verbose_name=_("Region"), orderable=False)
-    round_score = ScoreColumn(verbose_name=_("Round score"))
+    rank = tables.Column(verbose_name=_("Rank"), order_by=("position",),
+                         attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    nominee_name = tables.Column(verbose_name=_("Nominee"), accessor="nomination__nominee__name",
+                                 order_by=("nomination__nominee__name", "nomination__nominee__code"))
+    nominee_code = tables.Column(verbose_name=_("Code"), accessor="nomination__nominee__code")
+    area = tables.Column(verbose_name=_("Region"), accessor="nomination__nominee__region__name", orderable=False)
+    round_score = ScoreColumn(verbose_name=_("Round score"), order_by=("-round_score", "position"))
     flags = tables.Column(verbose_name=_("Flags"), orderable=False, empty_values=())
 
     class Meta(CommitteeTable.Meta):
-        # No default order_by: the engine's rows already come in rank order, and sorting a thousand
-        # dicts through accessors on every page view costs more than the page itself.
-        row_attrs = {"data-nomination": lambda record: record["nomination_id"], "class": _leaderboard_row_class}
+        row_attrs = {"data-nomination": lambda record: record.nomination_id,
+                     "class": lambda record, table: table.line_class(record)}
 
-    def __init__(self, *args, stage_columns=(), explain_url=None, **kwargs):
-        # One score column per stage shown (assessment, interview), named by the stage.
-        extra = [(f"stage_{kind}", ScoreColumn(verbose_name=label, accessor=f"stage_scores__{kind}"))
+    def __init__(self, *args, group=None, stage_columns=(), explain_url=None, **kwargs):
+        # One score column per stage shown (assessment, interview), named by the stage; stored as text.
+        extra = [(f"stage_{kind}", ScoreColumn(verbose_name=label, accessor=f"stage_scores__{kind}", orderable=False))
                  for kind, label in stage_columns]
         super().__init__(*args, extra_columns=extra, **kwargs)
-        self.explain_url = explain_url
+        self.group, self.explain_url = group, explain_url
         self.sequence = ["rank", "nominee_name", "nominee_code", "area", "round_score",
                          *[name for name, _column in extra], "flags"]
+
+    def line_class(self, record):
+        lines = [name for name, position in (("award", self.group.award_position),
+                                             ("advances", self.group.advance_position)) if position == record.position]
+        return " ".join(f"line-{line}" for line in lines)
 
     def render_nominee_name(self, value, record):
         if self.explain_url is None:
             return value
-        return format_html('<a href="{}">{}</a>', self.explain_url(record["nomination_id"]), value)
+        return format_html('<a href="{}">{}</a>', self.explain_url(record.nomination_id), value)
 
     def render_rank(self, value, record):
-        places = [(kind, label) for kind, label in (("award", gettext("award place")),
-                                                    ("advances", gettext("advances"))) if record.get(kind)]
+        group = self.group
+        marks = [("award", gettext("award place"), group.award_position),
+                 ("advances", gettext("advances"), group.advance_position)]
+        places = [(kind, label) for kind, label, last in marks if last is not None and record.position <= last]
         return format_html("{}{}", value, format_html_join("", ' <span class="place place-{}">{}</span>', places))
 
     def value_rank(self, value):
@@ -99,36 +108,10 @@ class LeaderboardTable(CommitteeTable):
 
     def render_flags(self, record):
         return format_html_join(" ", '<span class="flag flag-{}">{}</span>',
-                                ((code, FLAG_LABELS[code]) for code in record["flags"]))
+                                ((code, FLAG_LABELS[code]) for code in record.flags))
 
     def value_flags(self, record):
-        return " ".join(record["flags"])
-
-
-def leaderboard_records(ranking, areas):
-    """The table's rows from a Ranking; `areas` maps nomination id to the region name shown. Each row says
-    whether its rank is an award place and (provincial round) an advancing one, and the last row of each
-    marks the line under it."""
-    category = ranking.category
-    advancing = ranking.round.level == "provincial" and not category.national_only
-    records = [
-        {
-            "nomination_id": row.nomination_id, "rank": row.rank, "nominee_code": row.nominee_code,
-            "nominee_name": row.nominee_name, "area": areas.get(row.nomination_id, ""),
-            "round_score": row.round_score, "stage_scores": row.stage_scores, "flags": row.flags,
-            "award": row.rank is not None and row.rank <= category.awards_count,
-            "advances": advancing and row.rank is not None and row.rank <= category.advance_count,
-            "lines": [],
-        }
-        for row in ranking.rows
-    ]
-    for position, record in enumerate(records, 1):
-        following = records[position] if position < len(records) else None
-        for line in ("award", "advances"):
-            if record[line] and (following is None or not following[line]):
-                record["lines"].append(line)
-    return records
-
+        return " ".join(record.flags)
 
 
 class AuditTable(CommitteeTable):

@@ -26,3 +26,11 @@ def send_deadline_reminders():
     from .services.messages import reminders_send_due
 
     return reminders_send_due()
+
+
+@task()
+def refresh_standings():
+    """Recompute the stored standings that a change left behind (services/standings.py)."""
+    from .services.standings import standings_refresh
+
+    return standings_refresh()

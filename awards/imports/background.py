@@ -148,12 +148,12 @@ def _result_pdf(job, params):
 def _leaderboard_xlsx(job, params):
     from django.http import QueryDict
 
-    from ..views.committee.results import LeaderboardGroup, leaderboard_export
+    from .leaderboard_export import leaderboard_export
 
-    group = LeaderboardGroup(user=job.created_by, round_id=params["round"], category_id=params["category"],
-                             query=QueryDict(params["query"]))
     try:
-        name, header, rows, number_formats = leaderboard_export(group, group.request.GET)
+        name, header, rows, number_formats = leaderboard_export(
+            user=job.created_by, round_id=params["round"], category_id=params["category"],
+            query=QueryDict(params["query"]))
     except (PermissionDenied, Http404):
         raise _not_allowed() from None
     return f"{name}.xlsx", lambda path: xlsx_table_write(str(path), name, header, rows, number_formats=number_formats)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from .. import permissions
 from ..models import MetricDefinition, MetricValue
 from ..services.audit import audit_record
+from ..services.standings import standings_changed
 from .metrics_diff import ChunkChecking, NomineeChange  # noqa: F401  (NomineeChange: the preview's rows)
 from .metrics_rows import KINDS, MAX_VALUE, MONTHS, PERCENT, YES_NO, Metric, RowParsing, number_format_note
 from .metrics_writes import DatabaseThread, SeparateLookups
@@ -280,3 +281,4 @@ class MetricImport(RowParsing, ChunkChecking):
             summary=gettext_lazy("Imported metrics for %(year)s from %(file)s"),
             summary_params={"year": self.year, "file": name},
         )
+        standings_changed(years=[self.year])  # every ranking of the editions of that year

@@ -11,6 +11,7 @@ from .people import Profile, Role
 from .regions import Region
 from .results import ResultSnapshot
 from .reviews import Assignment, AssignmentStatus, Conflict, Score
+from .standings import Standing, StandingGroup
 
 __all__ = [
     "Region", "Profile", "Role", "Nominee", "NomineeKind", "BusinessSize", "Sector",
@@ -18,5 +19,5 @@ __all__ = [
     "Stage", "StageKind", "StageStatus", "Aggregation", "Criterion", "CriterionKind", "Rule",
     "Nomination", "Eligibility", "Panel", "Assignment", "AssignmentStatus", "Conflict",
     "Score", "ResultSnapshot", "AuditEvent", "Job", "JobKind", "JobState", "ACTIVE_STATES", "Message",
-    "MessageKind", "MessageStatus",
+    "MessageKind", "MessageStatus", "Standing", "StandingGroup",
 ]

@@ -1,14 +1,4 @@
-"""Judged criteria (rules 2-4 and the disagreement flag of rule 9): reviewers' scores into one score.
-
-The judged scores of one ranking group's stage can be kept in a table shared by every process
-(`shared_cache()`), keyed by the group and checked against a fingerprint of exactly the inputs they
-are computed from, so that a page that ranks a large judged group does not recompute them on every
-view, and never shows scores of inputs that have changed since.
-"""
-import hashlib
-import json
-from contextlib import contextmanager
-from contextvars import ContextVar
+"""Judged criteria (rules 2-4 and the disagreement flag of rule 9): reviewers' scores into one score."""
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -17,7 +7,6 @@ from django.db.models import BigIntegerField, Exists, F, OuterRef, Q
 from django.db.models.functions import Cast, Round
 
 from ..models import Aggregation, AssignmentStatus, Conflict, Eligibility, Score
-from .metric_cache import write_entry
 from .rules import MIN_CALIBRATION_SCORES, ZERO, Calibration, exact, map_judged, round_score
 
 
@@ -45,8 +34,6 @@ class JudgedScore:
 
     @property
     def reviewers(self):
-        if self._reviewers is None and isinstance(self._table, _Recomputed):
-            self._reviewers = self._table.reviewers(*self._members)
         if self._reviewers is None:
             raws, mapped, calibrated = self._table
             self._reviewers = [ReviewerScore(reviewer_id, raws[k], mapped[k], calibrated[reviewer_id][k])
@@ -103,17 +90,12 @@ def counted_scores(*, category_id, stage_kind, criterion_ids, stage=None, nomina
 
 
 def fetch(*, plan, category_id, stage=None):
-    """{round id: [(nomination, reviewer, criterion, value), ...]} for the plan's judged criteria (one query).
-
-    Inside `shared_cache()` and for one group's stage, the rows may instead carry the cached scores
-    (one statement when they are still valid, two when not)."""
+    """{round id: [(nomination, reviewer, criterion, value), ...]} for the plan's judged criteria (one query)."""
     ids = [c.id for c in plan.judged_criteria]
     if not ids:
         return {}
     sql, params = counted_scores(category_id=category_id, stage_kind=plan.stage_kind, criterion_ids=ids,
                                  stage=stage).query.sql_with_params()
-    if stage is not None and _cache_on.get():
-        return _fetch_cached(plan, category_id, stage, sql, params)
     by_round = {}
     # Read through a plain cursor: 50,000 rows need no per-row ORM conversion (values are integers).
     with connection.cursor() as cursor:
@@ -146,8 +128,6 @@ def score_group(*, plan, stage, rows):
     Decimals to the last digit), but each distinct value is mapped, squared and calibrated once, and
     no object is made per score: a score is an index into the table of distinct (criterion, value).
     """
-    if isinstance(rows, _CachedScores):
-        return rows.result, rows.calibration
     if not rows:
         return {}, None
     criteria = {c.id: c for c in plan.judged_criteria}
@@ -218,8 +198,6 @@ def score_group(*, plan, stage, rows):
             by_criterion = result[nomination_id] = {}
         by_criterion[criterion_id] = JudgedScore(score=score, spread=gap, disagreement=round_score(gap) > threshold,
                                                  members=members, table=table)
-    if isinstance(rows, _RowsToCache):
-        _store(rows, result, fitted)
     return result, fitted
 
 
@@ -248,147 +226,3 @@ def _mean_sd(ks, mapped):
     for k in set(ks):
         squares[k] = (mapped[k] - mu) * (mapped[k] - mu)
     return mu, (sum([squares[k] for k in ks], ZERO) / (len(values) - 1)).sqrt()
-
-
-# --------------------------------------------------------------------------- the shared cache
-
-CACHE_TABLE = "awards_judgedscorescache"  # migration 0006
-CACHE_FORMAT = 1  # part of every fingerprint: raise it when the computation or the content changes
-_P, _Q = 2147483647, 2147483629
-_cache_on = ContextVar("paritrana_judged_cache", default=False)
-
-
-@contextmanager
-def shared_cache():
-    """Within the block, ranking a group at a stage reads and writes the judged scores cache.
-
-    For pages that show scores and flags (leaderboards, progress): a cached group's reviewers
-    (explanations, charts) are recomputed from the database when first read."""
-    token = _cache_on.set(True)
-    try:
-        yield
-    finally:
-        _cache_on.reset(token)
-
-
-def shared_cache_on():
-    """Whether the code runs inside `shared_cache()` (the metric rows cache follows it too: metric_cache.py)."""
-    return _cache_on.get()
-
-
-class _CachedScores(list):
-    """fetch()'s rows when the cache holds the group's scores for exactly the current inputs."""
-
-    def __init__(self, result, calibration):
-        super().__init__()
-        self.result, self.calibration = result, calibration
-
-    def __bool__(self):
-        return True
-
-
-class _RowsToCache(list):
-    """fetch()'s rows when the cache must be (re)filled: score_group stores what it computes."""
-
-    def __init__(self, rows, group_key, fingerprint):
-        super().__init__(rows)
-        self.group_key, self.fingerprint = group_key, fingerprint
-
-
-def _setup(plan, stage):
-    """What besides the counted scores decides the result: the criteria's scales and the stage's options."""
-    setup = repr((CACHE_FORMAT, [(c.id, str(c.scale_min), str(c.scale_max)) for c in plan.judged_criteria],
-                  bool(stage.calibrate), str(stage.aggregation), str(stage.disagreement_threshold)))
-    return hashlib.sha256(setup.encode()).hexdigest()[:32]
-
-
-def _hashed(sql):
-    """The counted scores with x, a hash of (nomination, reviewer, criterion, value) in integers below 2^31:
-    the fingerprint is (count, Σx, Σ(x² mod Q)), exact on both engines (no sum can overflow)."""
-    x = (f"((((((n * 1000003 + r) %% {_P}) * 48271 + c) %% {_P}) * 16807 + v) %% {_P})")
-    return f"WITH q(n, rid, r, c, v) AS ({sql}) SELECT n, rid, r, c, v, {x} AS x FROM q"
-
-
-def _fetch_cached(plan, category_id, stage, sql, params):
-    group_key = f"{category_id}:{stage.round_id}:{stage.id}"
-    setup = _setup(plan, stage)
-    fingerprint = ("(%s || ':' || CAST(f.n AS TEXT) || ':' || CAST(f.s1 AS TEXT) || ':' || "
-                   "CAST(f.s2 AS TEXT))")
-    check = (f"SELECT f.n, CASE WHEN c.fingerprint = {fingerprint} THEN c.content END FROM "
-             f"(SELECT COUNT(*) AS n, SUM(h.x) AS s1, SUM((h.x * h.x) %% {_Q}) AS s2 FROM ({_hashed(sql)}) h) f "
-             f"LEFT JOIN {CACHE_TABLE} c ON c.group_key = %s")
-    with connection.cursor() as cursor:
-        cursor.execute(check, [setup, *params, group_key])
-        count, content = cursor.fetchone()
-        if not count:
-            return {}
-        if content is not None:
-            result, calibration = _load(content, _Recomputed(plan, category_id, stage))
-            return {stage.round_id: _CachedScores(result, calibration)}
-        cursor.execute(_hashed(sql), params)
-        fetched = cursor.fetchall()
-    # The fingerprint of exactly the rows the scores are computed from (they may have changed since the check).
-    s1 = sum(row[5] for row in fetched)
-    s2 = sum(row[5] * row[5] % _Q for row in fetched)
-    rows = [row for _rid, row in _with_decimals(fetched)]
-    if not rows:
-        return {}
-    return {stage.round_id: _RowsToCache(rows, group_key, f"{setup}:{len(rows)}:{s1}:{s2}")}
-
-
-def _store(rows, result, calibration):
-    groups = [[nomination_id, criterion_id, None if s.score is None else str(s.score), str(s.spread), s.disagreement]
-              for nomination_id, by_criterion in result.items() for criterion_id, s in by_criterion.items()]
-    fitted = None
-    if calibration is not None:
-        fitted = [None if calibration.mu is None else str(calibration.mu),
-                  None if calibration.sigma is None else str(calibration.sigma),
-                  [[rid, str(m), str(sd)] for rid, (m, sd) in calibration.reviewers.items()]]
-    content = json.dumps({"groups": groups, "calibration": fitted}, separators=(",", ":"))
-    write_entry(CACHE_TABLE, rows.group_key, rows.fingerprint, content)
-
-
-def _load(content, recompute):
-    data = json.loads(content)
-    numbers = {}
-
-    def number(text):
-        value = numbers.get(text)
-        if value is None:
-            value = numbers[text] = Decimal(text)
-        return value
-
-    result = {}
-    for nomination_id, criterion_id, score, spread, disagreement in data["groups"]:
-        by_criterion = result.get(nomination_id)
-        if by_criterion is None:
-            by_criterion = result[nomination_id] = {}
-        by_criterion[criterion_id] = JudgedScore(
-            score=None if score is None else Decimal(score), spread=number(spread), disagreement=disagreement,
-            members=(nomination_id, criterion_id), table=recompute)
-    calibration = None
-    if data["calibration"] is not None:
-        mu, sigma, reviewers = data["calibration"]
-        calibration = Calibration(mu=None if mu is None else Decimal(mu), sigma=None if sigma is None else Decimal(sigma),
-                                  reviewers={rid: (Decimal(m), Decimal(sd)) for rid, m, sd in reviewers})
-    return result, calibration
-
-
-class _Recomputed:
-    """The reviewers of a group whose scores came from the cache, computed from the database when first read."""
-
-    def __init__(self, plan, category_id, stage):
-        self.plan, self.category_id, self.stage = plan, category_id, stage
-        self.result = None
-
-    def reviewers(self, nomination_id, criterion_id):
-        if self.result is None:
-            token = _cache_on.set(False)
-            try:
-                rows = fetch(plan=self.plan, category_id=self.category_id, stage=self.stage)
-            finally:
-                _cache_on.reset(token)
-            self.result, _calibration = score_group(plan=self.plan, stage=self.stage,
-                                                    rows=rows.get(self.stage.round_id, []))
-        score = self.result.get(nomination_id, {}).get(criterion_id)
-        return list(score.reviewers) if score is not None else []

@@ -319,15 +319,9 @@ LARGE_MINIMUM = 50_000
 
 
 def metric_totals(*, plan, category_id, year, round_id=None, round_ids=None, tie_break_ids=(), large=False):
-    """Run `metric_statement` and return its rows (one query). One group's rows (`round_id`) come from the
-    shared metric rows cache inside `judged.shared_cache()` (metric_cache.py)."""
-    from . import judged, metric_cache
-
+    """Run `metric_statement` and return its rows (one query)."""
     sql, _metric_ids = metric_statement(plan=plan, category_id=category_id, year=year, round_id=round_id,
                                         round_ids=round_ids, tie_break_ids=tie_break_ids)
-    if round_id is not None and judged.shared_cache_on():
-        return metric_cache.cached_rows(sql, f"{category_id}:{round_id}:{plan.stage_kind}",
-                                        lambda: run(sql, large=large))
     return run(sql, large=large)
 
 

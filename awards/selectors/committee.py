@@ -26,10 +26,7 @@ from ..models import (
     StageStatus,
 )
 from ..people import name_from
-from ..scoring import ScoringError, default_stage, rank_group
-from ..scoring.judged import shared_cache
 from ..scoring.metric_sql import fetch_with_settings
-from ..scoring.ranking import criteria_by_category
 
 
 def rounds_visible_to(user):
@@ -328,27 +325,6 @@ def conflict_reassignments(round_, conflicts):
 
 def round_panels(round_):
     return list(Panel.objects.filter(round=round_).order_by("name"))
-
-
-def round_flags(round_, categories):
-    """Every flagged row (incomplete, disagreement, tie at a boundary) of each category's live ranking at
-    its default stage: [(category, stage, RankingRow)]. The round's stages and the criteria of its
-    categories in one query each, then a fixed number of queries per category that has an eligible
-    nomination (`eligible_count`, from categories_of_round); a category without one would rank nothing,
-    so it costs no query. Judged scores come from the shared cache while their inputs are unchanged."""
-    stages = list(Stage.objects.filter(round=round_))
-    flagged = []
-    try:
-        stage = default_stage(stages)
-    except ScoringError:
-        return flagged
-    ranked = [category for category in categories if getattr(category, "eligible_count", None) != 0]
-    criteria = criteria_by_category(ranked) if ranked else {}
-    with shared_cache():
-        for category in ranked:
-            ranking = rank_group(category, round_, stage, stages=stages, criteria=criteria[category.id])
-            flagged += [(category, stage, row) for row in ranking.rows if row.flags]
-    return flagged
 
 
 def published_summaries(edition):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from ..models import Assignment, AssignmentStatus, Conflict, Panel, Stage, StageKind, StageStatus
 from ..people import name_from
 from .committee import rounds_visible_to
+from .standings import flag_counts
 
 
 def round_assignments(round_):
@@ -35,8 +36,9 @@ def reassign_candidates(assignment):
 
 def attention(user):
     """The open stages of the rounds `user` may read, soonest deadline first, each with its assignments
-    still to submit, whether its deadline passed with some unsubmitted, and the conflicts of interest its
-    reviewers declared. Two queries, whatever the number of rounds."""
+    still to submit, whether its deadline passed with some unsubmitted, the conflicts of interest its
+    reviewers declared and the flagged rows of its stored standings. Three queries, whatever the number
+    of rounds."""
     now = timezone.now()
     stages = list(Stage.objects.filter(round__in=rounds_visible_to(user), status=StageStatus.OPEN)
                   .exclude(kind=StageKind.SCREENING)
@@ -48,8 +50,10 @@ def attention(user):
     conflicts = dict(Assignment.objects.filter(stage__in=[s.id for s in stages],
                                                nomination__conflicts__reviewer_id=F("reviewer_id"))
                      .values_list("stage_id").annotate(count=Count("id", distinct=True)).order_by())
+    flags = flag_counts([s.id for s in stages])
     for stage in stages:
         stage.late = stage.deadline is not None and stage.deadline < now and stage.unsubmitted > 0
         stage.conflicts = conflicts.get(stage.id, 0)
+        stage.flags = flags.get(stage.id, 0)
     return stages
 

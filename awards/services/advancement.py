@@ -7,6 +7,7 @@ from .. import permissions
 from ..models import Nomination, Round, RoundLevel, Stage, StageKind, StageStatus
 from ..scoring import ScoringError, default_stage, rank_group
 from .audit import audit_record
+from .standings import standings_changed
 
 
 class AdvancementError(Exception):
@@ -87,4 +88,5 @@ def round_advance(*, round_, category, acting_user, chosen=(), reason=""):
             audit_record(actor=acting_user, action="nomination_advance", obj=nomination,
                          changes={"advanced_from": [None, str(source.pk)]}, summary=round_)
             created.append(nomination)
+        standings_changed(rounds=[national], categories=[category])
     return created

@@ -232,7 +232,7 @@ def assignment_remove(*, assignment, acting_user):
     _check_stage(round_, assignment.stage)
     with transaction.atomic():
         _check_stage(round_, _lock_stage(assignment.stage))
-        locked = Assignment.objects.select_for_update().filter(pk=assignment.pk).first()
+        locked = Assignment.objects.select_for_update().filter(pk=assignment.pk).order_by("pk").first()
         if locked is None:
             raise AssignmentError(_("This assignment was removed already."))
         if locked.status == AssignmentStatus.SUBMITTED:

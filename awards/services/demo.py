@@ -60,6 +60,7 @@ from .regions import regions_load
 from .reviews import assignment_save_scores
 from .second_factor import second_factor_demo_ensure
 from .stages import stage_close, stage_open, stage_update_options
+from .standings import standings_refresh
 
 __all__ = ["DEMO_PASSWORD", "DEMO_TOTP_SECRET", "DEMO_TOTP_USERS", "DEMO_USERS", "PROVINCE", "YEAR", "demo_seed",
            "demo_totp_key", "regency_metrics"]
@@ -291,4 +292,6 @@ def demo_seed():
     assessment = _run_provincial_round(provincial, categories, nominees, committee)
     _nominate(national, {"pemprov": [PROVINCE]}, categories, nominees, committee)
     _assignments(provincial, assessment, users, categories)
+    # The demo's standings computed now, as a worker would right after: its pages show them at once.
+    standings_refresh()
     return edition

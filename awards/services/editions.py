@@ -20,6 +20,7 @@ from ..models import (
 )
 from .audit import audit_record
 from .stages import stage_change_refusal
+from .standings import standings_changed
 
 # Default stage plan (DOMAIN.md, "The process"): screening carries no weight.
 DEFAULT_STAGES = [
@@ -38,6 +39,7 @@ def round_ensure(*, edition, province=None, acting_user=None):
             Stage.objects.get_or_create(round=round_, kind=kind, defaults={"position": position, "weight": weight})
         if created:
             audit_record(actor=acting_user, action="round_create", obj=round_, summary=round_)
+            standings_changed(editions=[edition])  # the new round's groups are created by the recompute
     return round_
 
 
@@ -165,6 +167,7 @@ def edition_rules_load(*, rules, update=False, acting_user):
         result = loader.load(rules, update)
         if loader.errors:
             raise EditionRulesError(loader.errors)
+        standings_changed(editions=[result[0]])
     return result
 
 

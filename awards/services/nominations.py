@@ -23,6 +23,7 @@ from ..models import (
 from ..people import person_name
 from ..scoring import ScoringError, rank_group
 from .audit import audit_record
+from .standings import standings_changed
 
 
 class NominationError(Exception):
@@ -96,6 +97,7 @@ def nomination_add(*, round_, category, nominee, acting_user):
             raise _already_nominated(nominee, existing) from None
         audit_record(actor=acting_user, action="nomination_add", obj=nomination,
                      changes={"eligibility": [None, nomination.eligibility]}, summary=nomination)
+        standings_changed(rounds=[round_], categories=[category])
     return nomination
 
 
@@ -155,6 +157,8 @@ def nominations_screen(*, nominations, eligibility, reason, acting_user, seen=No
                              ("eligibility", old[0], eligibility), ("eligibility_reason", old[1], reason))
                              if before != after})
         Nomination.objects.bulk_update(changed, ["eligibility", "eligibility_reason"])
+        if changed:
+            standings_changed(rounds={n.round_id for n in changed}, categories={n.category_id for n in changed})
     return changed
 
 

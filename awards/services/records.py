@@ -13,20 +13,45 @@ from .. import permissions
 from ..models import (
     Assignment,
     AuditEvent,
+    Category,
     Conflict,
     Criterion,
+    Edition,
+    MetricDefinition,
+    MetricValue,
     Nomination,
+    Nominee,
     Panel,
     ResultSnapshot,
+    Round,
     Score,
     Stage,
     StageStatus,
 )
 from .audit import audit_record
+from .standings import standings_changed
 
 # Data with a lifecycle: changed only by the services that own it, never removed along with the
 # configuration it hangs from.
 LIFECYCLE_MODELS = (Nomination, Assignment, Score, Conflict, ResultSnapshot, AuditEvent)
+
+
+def _rankings_touched(instance):
+    """Mark the standings a configuration record feeds as changed (services/standings.py)."""
+    if isinstance(instance, Criterion):
+        standings_changed(categories=[instance.category_id])
+    elif isinstance(instance, Category):
+        standings_changed(editions=[instance.edition_id])  # a new category's groups are created too
+    elif isinstance(instance, Stage):
+        standings_changed(rounds=[instance.round_id])
+    elif isinstance(instance, Round):
+        standings_changed(editions=[instance.edition_id])
+    elif isinstance(instance, Edition):
+        standings_changed(editions=[instance.pk])
+    elif isinstance(instance, MetricValue):
+        standings_changed(years=[instance.year])
+    elif isinstance(instance, (MetricDefinition, Nominee)):
+        standings_changed()  # every group that reads it
 
 
 class RecordError(Exception):
@@ -95,6 +120,7 @@ def record_save(*, instance, acting_user):
             changes.setdefault(model._meta.pk.name, [None, _text(instance.pk)])
         audit_record(actor=acting_user, action=_action(instance, "create" if creating else "change"),
                      obj=instance, changes=changes, summary=instance)
+        _rankings_touched(instance)
     return changes
 
 
@@ -173,5 +199,6 @@ def record_delete(*, instance, acting_user):
                    if value not in (None, "")}
         audit_record(actor=acting_user, action=_action(instance, "delete"), obj=instance, changes=changes,
                      summary=instance)
+        _rankings_touched(instance)
         instance.delete()
 

@@ -25,6 +25,7 @@ from ..models import (
 )
 from ..people import person_name
 from .audit import audit_record, diff_fields
+from .standings import standings_changed
 
 FOUR_PLACES = Decimal("0.0001")
 
@@ -277,6 +278,8 @@ def _scores_write(*, assignment, criteria, values, notes, submit, acting_user, s
     summary, params = summary
     audit_record(actor=acting_user, action=action, obj=assignment, changes=changes, summary=summary,
                  summary_params=params)
+    if assignment.status == AssignmentStatus.SUBMITTED:  # drafts never count in a ranking
+        standings_changed(rounds=[assignment.nomination.round_id], categories=[assignment.nomination.category_id])
     return SaveOutcome(status=assignment.status, changed=True, changes=changes, overwritten=overwritten)
 
 
@@ -296,4 +299,5 @@ def assignment_declare_conflict(*, assignment, reason, acting_user):
         summary, params = _audit_summary(assignment)
         audit_record(actor=acting_user, action="conflict_declare", obj=conflict,
                      changes={"reason": [None, reason]}, summary=summary, summary_params=params)
+        standings_changed(rounds=[assignment.nomination.round_id], categories=[assignment.nomination.category_id])
     return conflict

@@ -8,6 +8,7 @@ from .. import permissions
 from ..models import Assignment, AssignmentStatus, Stage, StageStatus
 from .audit import audit_record, diff_fields
 from .messages import stage_opened_notify
+from .standings import standings_changed
 
 
 class StageError(Exception):
@@ -29,6 +30,8 @@ def _change(stage, new_status, acting_user, action, summary="", summary_params=N
     stage.save(update_fields=["status"])
     audit_record(actor=acting_user, action=action, obj=stage, changes={"status": [old, new_status]},
                  summary=summary or stage, summary_params=summary_params)
+    # Which stage a round ranks at by default, and whether a boundary tie is final, follow the status.
+    standings_changed(rounds=[stage.round_id])
     return stage
 
 
@@ -128,4 +131,6 @@ def stage_update_options(*, stage, changes, acting_user):
         if diff:
             stage.save(update_fields=list(diff))
             audit_record(actor=acting_user, action="stage_options", obj=stage, changes=diff, summary=stage)
+            if set(diff) & set(STAGE_SCORING):
+                standings_changed(rounds=[stage.round_id])
     return stage

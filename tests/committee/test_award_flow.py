@@ -96,9 +96,12 @@ def test_award_runs_from_nomination_to_published_result(english, award, capsys):
     for action, kind in (("close", "assessment"), ("open", "interview"), ("close", "interview")):
         client.post(reverse("committee-stage-action", args=[n.id, stages[kind].id, action]))
 
-    # Leaderboard, freeze, publish.
+    # Leaderboard (once the job that follows each change has recomputed the standings), freeze, publish.
+    from awards.services.standings import standings_refresh
+
+    standings_refresh()
     leaderboard = client.get(reverse("committee-leaderboard", args=[n.id, pemkab.id]) + f"?tahap={stages['interview'].id}")
-    ranked = [row.record["nominee_code"] for row in leaderboard.context["table"].page.object_list]
+    ranked = [row.record.nomination.nominee.code for row in leaderboard.context["table"].page.object_list]
     ranking = rank_group(pemkab, n, stages["interview"])
     assert ranked == [row.nominee_code for row in ranking.rows]
     assert "31.72" not in ranked

@@ -66,7 +66,7 @@ def test_the_same_assignment_posted_twice_at_once_lands_once(edition_setup):
         created = [r for r in results if isinstance(r, Assignment)]
         refused = [r for r in results if isinstance(r, AssignmentError)]
         assert (len(created), len(refused)) == (1, 1), results
-        assert str(refused[0]) == "rina is already assigned to this nomination."
+        assert str(refused[0]) == "Rina is already assigned to this nomination."
         assert Assignment.objects.filter(nomination=nomination).count() == 1
 
 

@@ -6,11 +6,12 @@ import pytest
 from django.urls import reverse
 
 from awards.scoring import explain, rank_group
+from awards.services.standings import standings_refresh
 from tests.jobs import run_worker
 
 
 def codes(response):
-    return [row.record["nominee_code"] for row in response.context["table"].page.object_list]
+    return [row.record.nomination.nominee.code for row in response.context["table"].page.object_list]
 
 
 def test_leaderboard_lists_the_engines_ranking_and_filters_it(english, award):
@@ -106,12 +107,14 @@ def test_leaderboard_reads_the_region_of_the_shown_page(english, award):
     from .factories import ranking_group
 
     category, nominations = ranking_group(award, 60)
+    standings_refresh()
     english.force_login(award.observer)
     url = reverse("committee-leaderboard", args=[award.provincial.id, category.id])
     regions = dict(Nomination.objects.filter(category=category).values_list("id", "nominee__region__name"))
     for query in ("", "?page=2", "?sort=-nominee_name&page=2", "?search=Nominee&page=2"):
         table = english.get(url + query).context["table"]
         shown = [row.record for row in table.page.object_list]
-        assert shown and all(record["area"] == regions[record["nomination_id"]] for record in shown), query
+        assert shown and all(record.nomination.nominee.region.name == regions[record.nomination_id]
+                             for record in shown), query
     assert english.get(url).context["table"].paginator.count == 60
     assert english.get(url + "?search=0001").context["table"].paginator.count == 1

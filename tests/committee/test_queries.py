@@ -7,6 +7,7 @@ from django.urls import reverse
 from awards.models import Stage
 from awards.services.results import result_freeze, result_publish
 from awards.services.stages import stage_close
+from awards.services.standings import standings_refresh
 
 from .factories import ranking_group
 
@@ -44,23 +45,19 @@ PINNED = {
     # session, user, profile (role) come first on every signed-in page. A nominations page reads its
     # rows' ids, then those rows (selectors.PagedByKeys), the signed-in member's recent import jobs, and
     # whether the round's screening is closed (then no form is offered).
-    # The first leaderboard view fills the judged scores cache (the rows' read, then the write in a
-    # savepoint: 4 more queries) and the metric rows cache (the version check, then the write in a
-    # savepoint: 4 more); the next views read them (scoring/judged.py, metric_cache.py). A leaderboard
-    # reads the region of its page's rows only, and the ids its filters keep only when a filter is set.
-    "overview": 5, "round": 8, "leaderboard": 21, "leaderboard filtered": 14, "leaderboard csv": 12,
+    # Leaderboards read stored standings (models/standings.py): the group, then a page of its rows with
+    # their nominees and regions, and their count; the CSV streams the filtered rows in one query.
+    "overview": 5, "round": 8, "leaderboard": 11, "leaderboard filtered": 11, "leaderboard csv": 9,
     # The audit trail names the rows its page's changes point at, one query per kind of row (here the
     # reviewers of the assignment rows and the province of the result rows).
     # The assignments page lists every assignment, a page of 50: its count and its rows, 2 more.
     "explanation": 12, "snapshot": 5, "audit": 7, "nominations": 10, "assignments": 11,
-    # Progress ranks each of the round's categories for its flags: 8 categories here (the demo's 7 + 1),
-    # the round's stages and their criteria read once for all of them; one demo category with judged
-    # scores fills its cache entry here, and the 7 not viewed yet fill their metric rows entries (4
-    # queries each); the second view reads both caches.
+    # Progress: three aggregates, the conflicts, the round's stages, the flagged stored standings at the
+    # default stage and whether a change is still being taken in: the same for any number of categories.
     # The snapshot page and the public page also read the edition's chain head (its newest result); the
     # public page, seen here signed in, reads the profile for the menu (a visitor's page does not).
-    "progress": 53, "advancement": 10, "charts": 12, "public results": 7, "public results again": 6,
-    "progress again": 25,
+    "progress": 11, "advancement": 10, "charts": 12, "public results": 7, "public results again": 6,
+    "progress again": 11,
 }
 
 
@@ -74,6 +71,7 @@ def test_query_counts_are_pinned_and_independent_of_rows(client, award, size):
     snapshot = result_freeze(round_=award.provincial, category=category, stage=award.stages["assessment"],
                              acting_user=award.committee)
     result_publish(snapshot=snapshot, acting_user=award.committee)
+    standings_refresh()  # the job that follows the changes above
     client.force_login(award.committee)
     counts = {name: queries(client, url) for name, url in urls(award, category, nominations[0], snapshot).items()}
     # Once summarised, the public page no longer reads the frozen contents.
@@ -84,57 +82,25 @@ def test_query_counts_are_pinned_and_independent_of_rows(client, award, size):
 
 def test_leaderboard_shows_every_row_up_to_a_page(client, award):
     category, nominations = ranking_group(award, 50)
+    standings_refresh()
     client.force_login(award.observer)
     response = client.get(reverse("committee-leaderboard", args=[award.provincial.id, category.id]))
     table = response.context["table"]
-    assert [row.record["rank"] for row in table.page.object_list] == list(range(1, 51))
+    assert [row.record.rank for row in table.page.object_list] == list(range(1, 51))
 
 
-def test_progress_does_not_rank_categories_without_eligible_nominations(client, award):
+def test_progress_reads_as_many_queries_with_one_more_category(client, award):
     from awards.models import Category, Nomination, Nominee
 
     client.force_login(award.committee)
     url = reverse("committee-progress", args=[award.provincial.id])
-    client.get(url)  # fills the judged scores cache
     with CaptureQueriesContext(connection) as before:
         client.get(url)
     empty = Category.objects.create(edition=award.edition, code="kosong", name_id="Kosong", name_en="Empty",
                                     nominee_kind="regency_government", position=98)
     Nomination.objects.create(round=award.provincial, category=empty, nominee=Nominee.objects.get(code="18.03"),
                               eligibility="ineligible", eligibility_reason="Dokumen tidak lengkap")
-    client.get(url)  # a new nomination changes the metric inputs' version: the metric rows cache is filled again
+    standings_refresh()
     with CaptureQueriesContext(connection) as after:
         response = client.get(url)
     assert (response.status_code, len(after)) == (200, len(before))
-
-
-@pytest.mark.parametrize("page", ["leaderboard", "progress"])
-def test_a_served_page_leaves_no_ranking_for_the_garbage_collector(client, award, page):
-    """Served as a WSGI server serves it, a page's ranking is freed with the response by reference counting:
-    nothing of it is left in a reference cycle (a view instance and a django-tables2 table are cyclic),
-    which the collector would have to walk and free later, about 1 s every dozen requests at N = 800,000."""
-    import gc
-
-    from awards.scoring.ranking import Ranking, RankingRow
-    from benchmarks.management.commands.bench_pages import WsgiRequests
-
-    category, _nominations = ranking_group(award, 30)
-    client.force_login(award.committee)
-    url = (reverse("committee-leaderboard", args=[award.provincial.id, category.id]) if page == "leaderboard"
-           else reverse("committee-progress", args=[award.provincial.id]))
-    server = WsgiRequests(client.cookies)
-    assert server.get(url)[0] == 200  # the caches filled
-    gc.collect()
-    gc.disable()  # a collection during the request would hide a cycle
-    try:
-        status, content = server.get(url)
-        gc.set_debug(gc.DEBUG_SAVEALL)  # what a collection finds unreachable is kept in gc.garbage
-        gc.collect()
-        # type(), not isinstance(): the latter asks a lazy object (the CSP nonce) for its class, evaluating it.
-        cyclic = [o for o in gc.garbage if type(o) in (Ranking, RankingRow)]
-    finally:
-        gc.set_debug(0)
-        gc.garbage.clear()
-        gc.enable()
-    assert status == 200 and b"<table" in content
-    assert cyclic == []

@@ -313,6 +313,7 @@ def test_the_preview_names_metrics_by_label_and_numbers_by_unit_in_the_readers_l
     stored.write_text(GOVERNMENT_ID.format(workers="2.800.000", regulation="tidak", target="30",
                                            budget="11.250.000.000"), encoding="utf-8")
     assert metrics_import(acting_user=national_committee(), path=stored, year=2024).problems == []
+    run_worker()  # the recompute of the standings that the import queued
     client = client_for(users["committee"])
     client.cookies["django_language"] = "id"
     upload = SimpleUploadedFile("b.csv", GOVERNMENT_ID.format(workers="2.800.000", regulation="ya", target="32,5",

@@ -11,6 +11,7 @@ from .frozen import (
     SnapshotPublishView,
     SnapshotView,
 )
+from .leaderboard import LeaderboardExportView, LeaderboardView
 from .nominations import (
     NominationAddView,
     NominationImportView,
@@ -23,8 +24,6 @@ from .results import (
     AuditView,
     ChartsView,
     ExplanationView,
-    LeaderboardExportView,
-    LeaderboardView,
     OverviewView,
     RoundView,
     StageActionView,

@@ -1,14 +1,10 @@
 """The committee workspace under /panitia/: overview, rounds, stages, leaderboards, charts, audit (frozen results
 are in frozen.py)."""
 import io
-from contextlib import nullcontext
 from itertools import chain
-from types import SimpleNamespace
 
-import django_tables2 as tables
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.validators import EMPTY_VALUES
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,44 +15,17 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from ... import permissions
-from ...filters import AuditFilter, LeaderboardFilter
+from ...filters import AuditFilter
 from ...forms import StageScheduleForm
-from ...imports.tabular import SCORE_FORMAT, WHOLE_FORMAT, CsvStreamWriter, neutralise, xlsx_table_write
-from ...models import JobKind, Stage, StageKind
+from ...imports.leaderboard_export import stage_of
+from ...imports.tabular import CsvStreamWriter, neutralise, xlsx_table_write
+from ...models import Stage, StageKind
 from ...people import name_from
-from ...scoring import ScoringError, default_stage, explain, rank_group
-from ...scoring.judged import shared_cache as judged_cache
-from ...scoring.ranking import collector_paused
+from ...scoring import ScoringError, explain, rank_group
 from ...selectors import committee as selectors
 from ...selectors.charts import province_coverage
 from ...services import stages as stages_service
-from ...services.jobs import job_start
-from ...tables import FLAG_LABELS, AuditTable, LeaderboardTable, explanation_url, flag_text, leaderboard_records
-
-
-class CollectorPausedMixin:
-    """A page that builds a large ranking: the collector is paused from the view to the rendered page.
-
-    Once the page is rendered the view lets go of everything it holds. Django's View.setup stores
-    `self.head = self.get`, so every view instance sits in a reference cycle, and what it holds (here a
-    whole ranking: 58,000 objects for 11,570 rows) was freed only by a generation-1 collection, about
-    1 s every dozen requests. A django-tables2 table is cyclic too (its columns and page point back at
-    it), so it lets go of its records as well (its page keeps the rows shown and the count). Cleared,
-    the data goes with the response, by reference counting."""
-
-    def dispatch(self, request, *args, **kwargs):
-        response = None
-        try:
-            with collector_paused():
-                response = super().dispatch(request, *args, **kwargs)
-                if hasattr(response, "render") and not response.is_rendered:
-                    response.render()
-                return response
-        finally:
-            for value in (getattr(response, "context_data", None) or {}).values():
-                if isinstance(value, tables.Table):
-                    value.data.data = []  # the rendered page keeps its own rows and its count
-            self.__dict__.clear()
+from ...tables import FLAG_LABELS, AuditTable
 
 
 class CommitteeMixin(LoginRequiredMixin):
@@ -95,22 +64,12 @@ class RoundView(CommitteeMixin, TemplateView):
 
 def chosen_stage(request, stages):
     """The stage named by ?tahap=<id>, or the latest opened scored stage."""
-    stage_id = request.GET.get("tahap")
-    if stage_id:
-        for stage in stages:
-            if str(stage.id) == stage_id and stage.kind != "screening":
-                return stage
-        raise Http404
-    return default_stage(stages)
+    return stage_of(stages, request.GET.get("tahap"))
 
 
 class GroupMixin:
-    """Resolves the ranking group in the URL (round, category) and the chosen stage, and ranks it.
-
-    Pages that show only scores and flags set `shared_cache`: the judged scores of a large group then
-    come from the cache shared by all processes while their inputs are unchanged (scoring/judged.py)."""
-
-    shared_cache = False
+    """Resolves the ranking group in the URL (round, category) and the chosen stage, and ranks it from its
+    inputs (the explanation and the charts need the engine's whole breakdown, which is not stored)."""
 
     def load_group(self):
         self.round = selectors.access_round(self.request.user, self.kwargs["round_id"])
@@ -118,8 +77,7 @@ class GroupMixin:
         self.stages = selectors.stages_of_round(self.round)
         try:
             self.stage = chosen_stage(self.request, self.stages)
-            with judged_cache() if self.shared_cache else nullcontext():
-                self.ranking = rank_group(self.category, self.round, self.stage)
+            self.ranking = rank_group(self.category, self.round, self.stage)
             self.scoring_error = None
         except ScoringError as error:
             self.ranking, self.scoring_error = None, str(error)
@@ -129,122 +87,6 @@ class GroupMixin:
         if self.ranking is None:
             return []
         return [(s.kind, s.get_kind_display()) for s in self.ranking.stages]
-
-
-class LeaderboardView(CollectorPausedMixin, CommitteeMixin, GroupMixin, SingleTableMixin, FilterView):
-    template_name = "awards/committee/leaderboard.html"
-    table_class = LeaderboardTable
-    filterset_class = LeaderboardFilter
-    table_pagination = {"per_page": 50}
-    strict = False
-    shared_cache = True
-
-    def get(self, request, *args, **kwargs):
-        self.load_group()
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return selectors.group_nominations(self.round, self.category)
-
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "round_": self.round}
-
-    def get_table_data(self):
-        if self.ranking is None:
-            return []
-        return filtered_records(self.ranking, self.object_list, self.filterset, areas=False)
-
-    def get_table(self, **kwargs):
-        """The table, paginated; the region shown (not orderable) is read for the page's rows only."""
-        table = super().get_table(**kwargs)
-        records = [row.record for row in table.page.object_list] if hasattr(table, "page") else []
-        if records:
-            areas = dict(self.object_list.filter(id__in=[r["nomination_id"] for r in records]).order_by()
-                         .values_list("id", "nominee__region__name"))
-            for record in records:
-                record["area"] = areas.get(record["nomination_id"], "")
-        return table
-
-    def get_table_kwargs(self):
-        return {"stage_columns": self.stage_columns(),
-                "explain_url": explanation_url(self.round.id, self.category.id, self.stage.id) if self.stage else None}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            round=self.round, category=self.category, stage=self.stage, stages=self.stages,
-            scored_stages=[s for s in self.stages if s.kind != "screening"], scoring_error=self.scoring_error,
-            can_manage=permissions.can_manage_round(self.request.user, self.round),
-            current_snapshot=selectors.current_snapshot(self.round, self.category), **kwargs,
-        )
-
-
-def filtered_records(ranking, nominations, filterset, areas=True):
-    """Ranking rows restricted to the filtered nominations, then to the chosen flag; with `areas`, each with
-    its region (one query). Every ranked row is a nomination of the group, so without an active filter
-    (django-filter skips empty values) and without `areas` no query is needed."""
-    valid = filterset.form.is_valid()
-    data = getattr(filterset.form, "cleaned_data", {})  # a bound form's valid fields filter, as django-filter does
-    filtered = any(data.get(name) not in EMPTY_VALUES for name in filterset.filters if name != "flag")
-    if areas:
-        areas = dict(nominations.order_by().values_list("id", "nominee__region__name"))
-        records = [r for r in leaderboard_records(ranking, areas) if r["nomination_id"] in areas]
-    else:
-        records = leaderboard_records(ranking, {})
-        if filtered:
-            kept = set(nominations.order_by().values_list("id", flat=True))
-            records = [r for r in records if r["nomination_id"] in kept]
-    flag = data.get("flag") if valid else None
-    if flag:
-        records = [r for r in records if flag in r["flags"]]
-    return records
-
-
-class LeaderboardExportView(CommitteeMixin, GroupMixin, View):
-    """The leaderboard with the page's filters: CSV streamed now; XLSX prepared by a job worker (a national
-    category has thousands of rows), whose page offers it when ready."""
-
-    shared_cache = True
-
-    def get(self, request, round_id, category_id, fmt):
-        if fmt not in ("csv", "xlsx"):
-            raise Http404
-        if fmt == "xlsx":
-            round_ = selectors.access_round(request.user, round_id)
-            category = selectors.round_category(round_, category_id)
-            job = job_start(kind=JobKind.EXPORT, acting_user=request.user, params={
-                "export": "leaderboard_xlsx", "round": round_.id, "category": category.id,
-                "query": request.GET.urlencode(), "filename": f"peringkat-{category.code}-{round_.key}.xlsx"})
-            return redirect("job", job.pk)
-        name, header, rows, _formats = leaderboard_export(self, request.GET)
-        return csv_response(name, header, rows)
-
-
-class LeaderboardGroup(GroupMixin):
-    """A leaderboard's group as a job worker resolves it: for the person who asked, with their query."""
-
-    shared_cache = True
-
-    def __init__(self, *, user, round_id, category_id, query):
-        self.request = SimpleNamespace(user=user, GET=query)
-        self.kwargs = {"round_id": round_id, "category_id": category_id}
-
-
-def leaderboard_export(group, query):
-    """(file name, header, rows, XLSX number formats) of the leaderboard of `group` (a GroupMixin) filtered by
-    `query`: ranks and scores as numbers (the stored 4 decimals), for CSV and XLSX alike."""
-    group.load_group()
-    if group.ranking is None:
-        raise Http404
-    filterset = LeaderboardFilter(query or None, queryset=selectors.group_nominations(group.round, group.category),
-                                  round_=group.round)
-    records = filtered_records(group.ranking, filterset.qs, filterset)
-    header = [_("Rank"), _("Code"), _("Nominee"), _("Region"), _("Round score"),
-              *[label for _kind, label in group.stage_columns()], _("Flags")]
-    kinds = [kind for kind, _label in group.stage_columns()]
-    rows = ([r["rank"], r["nominee_code"], r["nominee_name"], r["area"], r["round_score"],
-             *[r["stage_scores"].get(kind) for kind in kinds], flag_text(r["flags"])] for r in records)
-    number_formats = {0: WHOLE_FORMAT, **{column: SCORE_FORMAT for column in range(4, 5 + len(kinds))}}
-    return f"peringkat-{group.category.code}-{group.round.key}-{group.stage.kind}", header, rows, number_formats
 
 
 def safe_cells(row):

@@ -18,11 +18,13 @@ from ... import permissions
 from ...filters import RoundAssignmentFilter
 from ...models import Assignment, Conflict, Nomination, Panel, Stage
 from ...people import person_name
+from ...scoring import ScoringError, default_stage
 from ...selectors import committee as selectors
 from ...selectors import work as work_selectors
+from ...selectors.standings import round_behind, round_flagged
 from ...services import assignments as service
 from ...tables import FLAG_LABELS, RoundAssignmentTable
-from .results import CollectorPausedMixin, CommitteeMixin
+from .results import CommitteeMixin
 
 
 class AssignmentsView(CommitteeMixin, SingleTableMixin, FilterView):
@@ -139,44 +141,46 @@ class AssignmentActionView(CommitteeMixin, View):
         return redirect("committee-assignments", round_id)
 
 
-class ProgressView(CollectorPausedMixin, CommitteeMixin, TemplateView):
+class ProgressView(CommitteeMixin, TemplateView):
     template_name = "awards/committee/progress.html"
 
     def get_context_data(self, **kwargs):
         round_ = selectors.access_round(self.request.user, self.kwargs["round_id"])
-        categories = list(selectors.categories_of_round(round_))
-        flags = selectors.round_flags(round_, categories)
-        # The flags go to the template as HTML only: a context value stays in the template engine's
-        # reference cycle (a RequestContext and its dicts) until the collector frees it.
         can_manage = permissions.can_manage_round(self.request.user, round_)
         conflicts = selectors.round_conflicts(round_)
         reviewers = selectors.conflict_reassignments(round_, conflicts) if can_manage and conflicts else []
+        try:
+            stage = default_stage(selectors.stages_of_round(round_))
+        except ScoringError:
+            stage = None
+        flagged = round_flagged(round_, stage) if stage else []
         return super().get_context_data(round=round_, progress=selectors.round_progress(round_),
-                                        can_manage=can_manage, flag_items=flag_items(round_, flags),
+                                        can_manage=can_manage, flag_items=flag_items(round_, flagged),
+                                        flags_stage=stage, flags_behind=stage is not None and round_behind(round_, stage),
                                         conflicts=conflicts, reviewers=reviewers, **kwargs)
 
 
-def flag_items(round_, flags):
+def flag_items(round_, flagged):
     """The flags list's <li> items as one HTML string: a large round has thousands of flagged rows
     (4,406 in the benchmark's), which took 0.4 s through the template engine, a {% url %} each.
     The link of a row is its category's explanation URL with the nomination id in place of a marker."""
     marker = "2147483647"
     heads, spans, items = {}, {}, []
-    for category, stage, row in flags:
-        head = heads.get((category.id, stage.id))
+    for standing in flagged:
+        category, stage = standing.group.category, standing.group.stage
+        head = heads.get(category.id)
         if head is None:
             prefix, suffix = reverse("committee-explanation", args=[round_.id, category.id, marker]).rsplit(marker, 1)
-            head = heads[(category.id, stage.id)] = (escape(prefix), escape(f"{suffix}?tahap={stage.id}"),
-                                                     escape(category.name))
+            head = heads[category.id] = (escape(prefix), escape(f"{suffix}?tahap={stage.id}"), escape(category.name))
         prefix, suffix, name = head
-        codes = tuple(row.flags)
+        codes = tuple(standing.flags)
         html = spans.get(codes)
         if html is None:
             html = spans[codes] = "".join(f'<span class="flag flag-{escape(code)}">{escape(FLAG_LABELS[code])}</span>'
                                           for code in codes)
         # html.escape is what django.utils.html.escape does, without a SafeString per name.
-        items.append(f'<li><a href="{prefix}{row.nomination_id}{suffix}">{name} · {html_escape(row.nominee_name)}'
-                     f"</a> — {html}</li>")
+        items.append(f'<li><a href="{prefix}{standing.nomination_id}{suffix}">{name} · '
+                     f"{html_escape(standing.nomination.nominee.name)}</a> — {html}</li>")
     return mark_safe("\n".join(items))  # every part above is escaped
 
 
