@@ -27,6 +27,8 @@ from awards.models import (
     Round,
     Score,
     Stage,
+    Standing,
+    StandingGroup,
 )
 from awards.scoring.ranking import rank_edition
 
@@ -171,7 +173,8 @@ def bench_exists(n):
 def bench_clear():
     """Remove a previous benchmark dataset (the database holds nothing else: see _guard)."""
     with connection.cursor() as cursor:
-        for model in (Score, Assignment, Nomination, Criterion, Stage, Category, Round, Edition):
+        for model in (Standing, StandingGroup, Score, Assignment, Nomination, Criterion, Stage, Category, Round,
+                      Edition):
             cursor.execute(f"DELETE FROM {model._meta.db_table}")
         cursor.execute("DELETE FROM awards_metricvalue WHERE year = %s", [YEAR])
         cursor.execute("DELETE FROM awards_nominee WHERE code LIKE 'B-%%'")

@@ -50,3 +50,13 @@ def test_integer_path_of_metric_only_groups_equals_the_decimal_path(monkeypatch)
     monkeypatch.setattr(ranking, "INTEGER_PATH", False)
     assert table(ranking.rank_edition(edition)) == fast
     assert sum(len(rows) for _c, _r, rows in fast) > 500
+
+
+def test_stored_standings_of_the_synthetic_edition_equal_the_engines_ranking():
+    from benchmarks.standings import bench_standings
+
+    bench_build(1000, log=quiet)
+    engine = bench_run(log=quiet)["checksum"]
+    lines = []
+    assert bench_standings(log=lines.append)["checksum"] == engine
+    assert any(line.startswith("judged group") for line in lines)
