@@ -99,16 +99,34 @@ def rule_parameters(criterion):
 
 
 def explain(ranking, nomination):
-    """The breakdown of one row of `ranking` (a Nomination or its id). One query per stage with metric
-    criteria, plus one for the reviewers' names."""
+    """The breakdown of one row of `ranking` (a Nomination or its id); KeyError if it is not ranked there.
+    One query per stage with metric criteria, plus one for the reviewers' names."""
     nomination_id = getattr(nomination, "pk", nomination)
-    row = ranking.row(nomination_id)
+    ranking.row(nomination_id)  # KeyError for a nomination the ranking does not hold
+    return explain_all(ranking, [nomination_id])[nomination_id]
+
+
+def explain_all(ranking, nomination_ids=None):
+    """{nomination id: Explanation} for the rows of `ranking` (all of them by default), in as many queries
+    as `explain` makes for one: one per stage with metric criteria, one for the reviewers' names."""
+    rows = {row.nomination_id: row for row in ranking.rows}
+    ids = list(rows) if nomination_ids is None else [i for i in nomination_ids if i in rows]
     weighted_total = sum((w for w in ranking.weights.values() if w > 0), ZERO)
-    reviewer_ids = {r.reviewer_id for result in ranking.results.values()
+    reviewer_ids = {r.reviewer_id for result in ranking.results.values() for nomination_id in ids
                     for score in result.judged.get(nomination_id, {}).values() for r in score.reviewers}
     names = {user_id: name_from(first, last, username) for user_id, first, last, username in
              get_user_model().objects.filter(id__in=reviewer_ids).values_list(
                  "id", "first_name", "last_name", "username")} if reviewer_ids else {}
+    details = {stage.kind: metric_details(plan=ranking.results[stage.kind].plan, category_id=ranking.category.id,
+                                          year=ranking.category.edition.year, round_id=ranking.round.id,
+                                          nomination_ids=ids) if ids else {}
+               for stage in ranking.stages}
+    return {nomination_id: _explanation(ranking, rows[nomination_id], details, names, weighted_total)
+            for nomination_id in ids}
+
+
+def _explanation(ranking, row, details, names, weighted_total):
+    nomination_id = row.nomination_id
     stages = []
     with exact():
         for stage in ranking.stages:
@@ -116,9 +134,7 @@ def explain(ranking, nomination):
             plan = result.plan
             weight = ranking.weights[stage.kind]
             round_factor = weight / weighted_total if weighted_total else ZERO
-            details = metric_details(plan=plan, category_id=ranking.category.id, year=ranking.category.edition.year,
-                                     round_id=ranking.round.id, nomination_ids=[nomination_id])[nomination_id]
-            by_criterion = {d.criterion.id: d for d in details}
+            by_criterion = {d.criterion.id: d for d in details[stage.kind].get(nomination_id, [])}
             judged = result.judged.get(nomination_id, {})
             weight_total = sum((c.weight for c in plan.criteria), ZERO)
             criteria = []

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import permissions
 from ..models import Edition, ResultSnapshot, Stage, StageKind, StageStatus
-from ..scoring import ScoringError, explain, rank_group
+from ..scoring import ScoringError, explain_all, rank_group
 from .audit import audit_record
 
 CONTENT_FORMAT = "paritrana-result/2"
@@ -56,7 +56,7 @@ def snapshot_content(*, ranking, frozen_at, frozen_by, supersedes=None, reason="
     """The canonical content of a snapshot: the ranking, every row's breakdown, who froze it when, whether
     it is interim (with the round's stages as they were), and the digest of the edition's previous result."""
     category, round_ = ranking.category, ranking.round
-    explanations = {row.nomination_id: explain(ranking, row.nomination_id).as_data() for row in ranking.rows}
+    explanations = {nomination_id: explanation.as_data() for nomination_id, explanation in explain_all(ranking).items()}
     rows = []
     for row in ranking.rows:
         data = row.as_data()

@@ -104,3 +104,24 @@ def test_progress_reads_as_many_queries_with_one_more_category(client, award):
     with CaptureQueriesContext(connection) as after:
         response = client.get(url)
     assert (response.status_code, len(after)) == (200, len(before))
+
+
+@pytest.mark.parametrize("size", [10, 60])
+def test_freezing_reads_as_many_queries_for_any_number_of_rows(award, size):
+    """Every row's breakdown is explained in one pass (scoring.explain_all): the same queries for 10 rows as for
+    60 (before: one per row and stage)."""
+    category, _nominations = ranking_group(award, size)
+    Stage.objects.filter(pk=award.stages["interview"].pk).update(weight=0)
+    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
+    award.stages["assessment"].refresh_from_db()
+    with CaptureQueriesContext(connection) as captured:
+        snapshot = result_freeze(round_=award.provincial, category=category, stage=award.stages["assessment"],
+                                 acting_user=award.committee)
+    assert len(snapshot.content) > size * 100
+    assert len(captured) == FREEZE_QUERIES
+
+
+# The edition locked, the round's stages locked, the group ranked (its criteria, metric statement, judged
+# scores), the explanation's metric details and reviewers' names, the chain head, the frozen check, the
+# insert and the audit row.
+FREEZE_QUERIES = 14
