@@ -204,7 +204,7 @@ def _rank_edition(edition):
 
     from ..models import Category, Round
 
-    rounds = {r.id: r for r in Round.objects.filter(edition=edition).select_related("province")}
+    rounds = list(Round.objects.filter(edition=edition).select_related("province"))
     stages_by_round = {}
     for s in Stage.objects.filter(round__edition=edition):
         stages_by_round.setdefault(s.round_id, []).append(s)
@@ -217,37 +217,53 @@ def _rank_edition(edition):
 
     rankings = []
     for category in categories:
-        criteria = criteria_of[category.id]
         groups = []
-        for round_id, round_ in rounds.items():
+        for round_ in rounds:
             if category.national_only and round_.level != RoundLevel.NATIONAL:
                 continue
-            stages = stages_by_round.get(round_id, [])
-            if not scored_stages(stages):
-                continue
-            stage = default_stage(stages)
-            computed = counted_stages(stages, stage)
-            groups.append((round_, stage, computed))
-        kinds = {s.kind for _r, _s, computed in groups for s in computed}
-        tie_breakers = tie_break_criteria(criteria, kinds)
-        large = (category.nomination_count >= LARGE_MINIMUM
-                 and category.nomination_count >= LARGE_SHARE * all_nominations)
-        data = {}
-        for kind in sorted(kinds):
-            plan = stage_plan(kind, criteria)
-            metric_ids = [c.id for c in tie_breakers if c.kind == "metric" and c.stage_kind == kind]
-            # Only the rounds ranked at (or after) this stage kind; all of them means no filter.
-            needed = [r.id for r, _s, computed in groups if any(s.kind == kind for s in computed)]
-            round_ids = None if len(needed) == len(groups) else needed
-            data[kind] = _read_stage(plan, metric_ids, category.id, edition.year, round_ids, large)
-        for round_, stage, computed in groups:
-            results = {}
-            for s in computed:
-                plan, metric_ids, by_round, judged = data[s.kind]
-                results[s.kind] = _stage_result(s, plan, by_round.get(round_.id, []), judged.get(round_.id, []),
-                                                metric_ids)
-            group_tie_breakers = [c for c in tie_breakers if c.stage_kind in results]
-            rankings.append(_assemble(category, round_, stage, computed, results, group_tie_breakers))
+            stages = stages_by_round.get(round_.id, [])
+            if scored_stages(stages):
+                groups.append((round_, default_stage(stages), stages))
+        rankings += rank_groups(category, groups, criteria=criteria_of[category.id], every_round=True,
+                                large=is_large(category.nomination_count, all_nominations))
+    return rankings
+
+
+def is_large(category_nominations, edition_nominations):
+    """Whether a category holds so large a share of its edition that its metric values are best read in one
+    pass (metric_sql.run, `large`)."""
+    return category_nominations >= LARGE_MINIMUM and category_nominations >= LARGE_SHARE * edition_nominations
+
+
+def rank_groups(category, groups, *, criteria=None, large=False, every_round=False):
+    """Rank several ranking groups of one category — [(round, stage, the round's stages)] — reading each
+    stage kind's metric totals and judged scores once for all of them (2 queries per stage kind, whatever
+    the number of groups). Returns their Rankings in the order given; each equals rank_group's.
+    `every_round`: the groups cover every round the category is judged in (then a stage kind that all of
+    them rank at reads the category's values without a filter on rounds)."""
+    if criteria is None:
+        criteria = category_criteria(category)
+    planned = [(round_, stage, counted_stages(stages, stage)) for round_, stage, stages in groups]
+    kinds = {s.kind for _r, _s, computed in planned for s in computed}
+    tie_breakers = tie_break_criteria(criteria, kinds)
+    data = {}
+    for kind in sorted(kinds):
+        plan = stage_plan(kind, criteria)
+        metric_ids = [c.id for c in tie_breakers if c.kind == "metric" and c.stage_kind == kind]
+        # Only the rounds ranked at (or after) this stage kind; all of the category's means no filter.
+        needed = sorted({r.id for r, _s, computed in planned if any(s.kind == kind for s in computed)})
+        every = every_round and len(needed) == len({r.id for r, _s, _c in planned})
+        data[kind] = _read_stage(plan, metric_ids, category.id, category.edition.year, None if every else needed,
+                                 large)
+    rankings = []
+    for round_, stage, computed in planned:
+        results = {}
+        for s in computed:
+            plan, metric_ids, by_round, judged = data[s.kind]
+            results[s.kind] = _stage_result(s, plan, by_round.get(round_.id, []), judged.get(round_.id, []),
+                                            metric_ids)
+        group_tie_breakers = [c for c in tie_breakers if c.stage_kind in results]
+        rankings.append(_assemble(category, round_, stage, computed, results, group_tie_breakers))
     return rankings
 
 

@@ -6,13 +6,18 @@ changes never wait on each other in a cycle). Recomputing ranks a group with the
 replaces its rows in one transaction; readers see the old rows until it commits. On PostgreSQL an
 advisory lock per group keeps two workers from ranking the same group at once.
 """
+import json
+from contextlib import closing
+
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone, translation
 
-from ..models import Category, Round, RoundLevel, Stage, StageKind, Standing, StandingGroup
+from ..imports.metrics_writes import database_cursor, insert_rows
+from ..models import Category, Nomination, Round, RoundLevel, Stage, StageKind, Standing, StandingGroup
 from ..scoring import ScoringError, rank_group, round_score
+from ..scoring.ranking import is_large, rank_groups
 
 ADVISORY_LOCK_SPACE = 0x5354  # "ST": the first key of pg_try_advisory_xact_lock(space, group id)
 
@@ -46,13 +51,19 @@ def request_refresh():
 
 def standings_refresh():
     """Create the ranking groups that do not exist yet, then recompute every group whose rows are behind its
-    changes, once each. Returns the number of groups recomputed."""
+    changes, a category at a time (rank_groups reads its inputs once for all its groups). Returns the
+    number of groups recomputed."""
     groups_create_missing()
-    done = 0
-    for group_id in (StandingGroup.objects.filter(computed_changes__lt=F("changes"))
-                     .order_by("computed_at", "id").values_list("id", flat=True)):
-        done += group_recompute(group_id)
-    return done
+    stale = {}
+    for group_id, category_id in (StandingGroup.objects.filter(computed_changes__lt=F("changes"))
+                                  .order_by("category_id", "id").values_list("id", "category_id")):
+        stale.setdefault(category_id, []).append(group_id)
+    return sum(_recompute(group_ids) for group_ids in stale.values())
+
+
+def group_recompute(group_id):
+    """Recompute one group (if it is behind and no other worker is at it); whether it did."""
+    return _recompute([group_id]) == 1
 
 
 def groups_create_missing():
@@ -74,51 +85,98 @@ def groups_create_missing():
     return len(missing)
 
 
-def group_recompute(group_id):
-    """Rank one group from its inputs and store its rows; False if another worker is at it or it is fresh."""
+def _claimed(group_ids):
+    """The groups of `group_ids` this worker may recompute now: on PostgreSQL those whose advisory lock it
+    takes (another worker holds the others' and computes them), elsewhere all (one writer at a time)."""
+    if connection.vendor != "postgresql":
+        return group_ids
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM unnest(%s::bigint[]) AS id WHERE pg_try_advisory_xact_lock(%s, id::integer)",
+                       [list(group_ids), ADVISORY_LOCK_SPACE])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _recompute(group_ids):
+    """Rank the groups `group_ids` (all of one category) from their inputs and replace their rows, in one
+    transaction; returns how many it recomputed."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_SPACE, group_id])
-                if not cursor.fetchone()[0]:
-                    return False
-        group = (StandingGroup.objects.select_related("round__edition", "round__province", "category__edition", "stage")
-                 .filter(pk=group_id).first())
-        if group is None or not group.stale:
-            return False
-        reflects = group.changes  # what this computation covers; a change meanwhile leaves it behind again
-        stages = list(Stage.objects.filter(round=group.round_id))
-        stage = next(s for s in stages if s.id == group.stage_id)
-        rows, error = _rank(group, stage, stages)
-        Standing.objects.filter(group=group).delete()
-        Standing.objects.bulk_create(rows, batch_size=2000)
-        category = group.category
-        award = [s.position for s in rows if s.rank <= category.awards_count]
-        advancing = [s.position for s in rows if s.rank <= category.advance_count] \
-            if group.round.level == RoundLevel.PROVINCIAL and not category.national_only else []
-        StandingGroup.objects.filter(pk=group.pk).update(
-            computed_changes=reflects, computed_at=timezone.now(), error=error,
-            award_position=max(award, default=None), advance_position=max(advancing, default=None))
-    return True
+        groups = list(StandingGroup.objects.filter(id__in=_claimed(group_ids), computed_changes__lt=F("changes"))
+                      .select_related("round__edition", "round__province", "category__edition").order_by("id"))
+        if not groups:
+            return 0
+        category = groups[0].category
+        stages = {}
+        for stage in Stage.objects.filter(round__in={g.round_id for g in groups}):
+            stages.setdefault(stage.round_id, []).append(stage)
+        for group in groups:
+            group.stage = next(s for s in stages[group.round_id] if s.id == group.stage_id)
+        try:
+            rankings = rank_groups(category, [(g.round, g.stage, stages[g.round_id]) for g in groups],
+                                   large=_large(category), every_round=_every_round(category, groups))
+            outcomes = [(group, _rows(group, ranking), {}) for group, ranking in zip(groups, rankings, strict=True)]
+        except ScoringError:  # which groups cannot be ranked, and why, one at a time
+            outcomes = [(group, *_rank(group, stages[group.round_id])) for group in groups]
+        Standing.objects.filter(group__in=groups).delete()
+        _insert([row for _group, rows, _error in outcomes for row in rows])
+        now = timezone.now()
+        for group, rows, error in outcomes:
+            award = [row[2] for row in rows if row[3] <= category.awards_count]
+            advancing = [row[2] for row in rows if row[3] <= category.advance_count] \
+                if group.round.level == RoundLevel.PROVINCIAL and not category.national_only else []
+            # The changes this computation covers: a change committed meanwhile leaves the group behind again.
+            StandingGroup.objects.filter(pk=group.pk).update(
+                computed_changes=group.changes, computed_at=now, error=error,
+                award_position=max(award, default=None), advance_position=max(advancing, default=None))
+    return len(groups)
 
 
-def _rank(group, stage, stages):
-    """The group's rows as Standing instances, and {} — or no rows and why it cannot be ranked, per language."""
+def _large(category):
+    """rank_edition's choice for a category holding a large share of its edition's nominations."""
+    counts = dict(Nomination.objects.filter(round__edition_id=category.edition_id).values_list("category_id")
+                  .annotate(count=Count("id")).order_by())
+    return is_large(counts.get(category.id, 0), sum(counts.values()))
+
+
+def _every_round(category, groups):
+    rounds = set(StandingGroup.objects.filter(category=category).values_list("round_id", flat=True))
+    return rounds == {g.round_id for g in groups}
+
+
+COLUMNS = ("group_id", "nomination_id", "position", "rank", "round_score", "stage_scores", "incomplete",
+           "disagreement", "award_tie", "advancement_tie", "flagged", "missing", "disagreements")
+
+
+def _rows(group, ranking):
+    """The group's rows as tuples in COLUMNS order."""
+    return [(group.pk, row.nomination_id, position, row.rank, row.round_score,
+             json.dumps({kind: str(score) for kind, score in row.stage_scores.items()}), row.incomplete,
+             bool(row.disagreements), row.award_tie, row.advancement_tie, bool(row.flags),
+             json.dumps([str(item) for item in row.missing]),
+             json.dumps([[kind, code, str(round_score(spread))] for kind, code, spread in row.disagreements]))
+            for position, row in enumerate(ranking.rows, 1)]
+
+
+def _insert(rows):
+    """Many rows at the speed of the engine's plainest insert (COPY on PostgreSQL): a national recompute
+    writes about 1.5 million."""
+    if not rows:
+        return
+    postgres = connection.vendor == "postgresql"
+    connection.ensure_connection()
+    with closing(database_cursor(connection.connection, postgres=postgres)) as cursor:
+        insert_rows(cursor, Standing._meta.db_table, COLUMNS, rows, postgres=postgres)
+
+
+def _rank(group, stages):
+    """One group's rows and {} — or no rows and why it cannot be ranked, in each language of the site."""
     try:
-        ranking = rank_group(group.category, group.round, stage, stages=stages)
+        return _rows(group, rank_group(group.category, group.round, group.stage, stages=stages)), {}
     except ScoringError:
         error = {}
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
                 try:
-                    rank_group(group.category, group.round, stage, stages=stages)
+                    rank_group(group.category, group.round, group.stage, stages=stages)
                 except ScoringError as refusal:
                     error[language] = str(refusal)
         return [], error
-    return [Standing(group=group, nomination_id=row.nomination_id, position=position, rank=row.rank,
-                     round_score=row.round_score, stage_scores={k: str(v) for k, v in row.stage_scores.items()},
-                     incomplete=row.incomplete, disagreement=bool(row.disagreements), award_tie=row.award_tie,
-                     advancement_tie=row.advancement_tie, flagged=bool(row.flags),
-                     missing=[str(item) for item in row.missing],
-                     disagreements=[[kind, code, str(round_score(spread))] for kind, code, spread in row.disagreements])
-            for position, row in enumerate(ranking.rows, 1)], {}

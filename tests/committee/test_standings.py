@@ -141,6 +141,7 @@ def test_a_group_that_cannot_be_ranked_stores_why_in_each_language(english, awar
     def refuse(*args, **kwargs):
         raise ScoringError(gettext("Criterion %(code)s has no valid rule.") % {"code": "regulasi"})
 
+    monkeypatch.setattr(standings, "rank_groups", refuse)
     monkeypatch.setattr(standings, "rank_group", refuse)
     stored = group(award)
     StandingGroup.objects.filter(pk=stored.pk).update(changes=stored.changes + 1)
