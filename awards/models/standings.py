@@ -46,8 +46,10 @@ class StandingGroup(models.Model):
 class Standing(models.Model):
     """One nomination's place in its group at the group's stage: the engine's RankingRow, stored."""
 
+    # Indexed by (group, position) below; no index of its own (a national recompute writes 1.5 million rows,
+    # and every index costs on each).
     group = models.ForeignKey(StandingGroup, verbose_name=_("ranking group"), on_delete=models.CASCADE,
-                              related_name="standings")
+                              related_name="standings", db_index=False)
     nomination = models.ForeignKey("awards.Nomination", verbose_name=_("nomination"), on_delete=models.CASCADE,
                                    related_name="standings")
     # The engine's order: by rank, equal ranks by nominee code.
@@ -67,9 +69,8 @@ class Standing(models.Model):
     class Meta:
         verbose_name = _("standing")
         verbose_name_plural = _("standings")
-        constraints = [models.UniqueConstraint(fields=["group", "nomination"], name="standing_unique")]
-        indexes = [models.Index(fields=["group", "position"], name="standing_group_position"),
-                   models.Index(fields=["group", "flagged"], name="standing_group_flagged")]
+        constraints = [models.UniqueConstraint(fields=["group", "position"], name="standing_unique_position")]
+        indexes = [models.Index(fields=["group"], condition=models.Q(flagged=True), name="standing_flagged")]
 
     def __str__(self):
         return f"{self.rank}. {self.nomination_id}"

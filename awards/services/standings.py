@@ -15,8 +15,8 @@ from django.db.models import Count, F
 from django.utils import timezone, translation
 
 from ..imports.metrics_writes import database_cursor, insert_rows
-from ..models import Category, Nomination, Round, RoundLevel, Stage, StageKind, Standing, StandingGroup
-from ..scoring import ScoringError, rank_group, round_score
+from ..models import Category, Nomination, Round, RoundLevel, Stage, StageKind, StageStatus, Standing, StandingGroup
+from ..scoring import ScoringError, default_stage, rank_group, round_score
 from ..scoring.ranking import is_large, rank_groups
 
 ADVISORY_LOCK_SPACE = 0x5354  # "ST": the first key of pg_try_advisory_xact_lock(space, group id)
@@ -67,11 +67,29 @@ def group_recompute(group_id):
 
 
 def groups_create_missing():
-    """One group per category and scored stage of every round the category is judged in."""
+    """One group per category and rankable stage of every round the category is judged in. A stage is
+    rankable once it has opened, and a round's first scored stage before any has (its default stage):
+    a draft stage has no scores yet, and its ranking starts when it opens (opening marks the round)."""
     rounds = list(Round.objects.all())
-    stages = {}
-    for stage in Stage.objects.exclude(kind=StageKind.SCREENING):
-        stages.setdefault(stage.round_id, []).append(stage)
+    rankable, draft = {}, []
+    by_round = {}
+    for stage in Stage.objects.all():
+        by_round.setdefault(stage.round_id, []).append(stage)
+    for round_id, stages in by_round.items():
+        try:
+            first = default_stage(stages)
+        except ScoringError:
+            continue
+        for stage in stages:
+            if stage.kind == StageKind.SCREENING:
+                continue
+            if stage.status != StageStatus.DRAFT or stage.id == first.id:
+                rankable.setdefault(round_id, []).append(stage)
+            else:
+                draft.append(stage.id)
+    # A round's default stage moves on when a later one opens; a group of a draft stage (made while it was
+    # the default) goes.
+    StandingGroup.objects.filter(stage_id__in=draft).delete()
     categories = {}
     for category in Category.objects.all():
         categories.setdefault(category.edition_id, []).append(category)
@@ -79,7 +97,7 @@ def groups_create_missing():
     missing = [StandingGroup(round_id=round_.id, category_id=category.id, stage_id=stage.id)
                for round_ in rounds for category in categories.get(round_.edition_id, ())
                if not (category.national_only and round_.level != RoundLevel.NATIONAL)
-               for stage in stages.get(round_.id, ())
+               for stage in rankable.get(round_.id, ())
                if (round_.id, category.id, stage.id) not in existing]
     StandingGroup.objects.bulk_create(missing, ignore_conflicts=True)
     return len(missing)

@@ -113,7 +113,7 @@ def _nominee(award):
 
 
 CHANGES = {"conflict": (_conflict, "assessment"), "screening": (_screen, "assessment"),
-           "stage weight": (_stage_option, "interview"), "criterion": (_criterion, "interview"),
+           "stage weight": (_stage_option, "assessment"), "criterion": (_criterion, "assessment"),
            "nominee": (_nominee, "assessment")}
 
 
@@ -165,3 +165,20 @@ def test_the_leaderboard_reads_in_a_fixed_number_of_queries(client, award, djang
     with django_assert_max_num_queries(14):
         response = client.get(url + "?page=2")
     assert response.context["table"].paginator.count == 120
+
+
+def test_a_stage_is_ranked_once_it_opens(english, award):
+    from awards.services.stages import stage_close, stage_open
+
+    interview = award.stages["interview"]
+    assert not StandingGroup.objects.filter(stage=interview).exists()  # a draft stage: nothing to rank yet
+    english.force_login(award.observer)
+    url = reverse("committee-leaderboard", args=[award.provincial.id, award.pemkab.id]) + f"?tahap={interview.id}"
+    assert "This stage has not opened yet" in english.get(url).content.decode()
+    stage_close(stage=award.stages["assessment"], acting_user=award.committee)
+    stage_open(stage=interview, acting_user=award.committee)
+    run_worker()
+    stored = StandingGroup.objects.get(round=award.provincial, category=award.pemkab, stage=interview)
+    assert not stored.stale and stored.standings.count() == len(
+        rank_group(award.pemkab, award.provincial, interview).rows)
+    assert "Ranking computed at" in english.get(url).content.decode()
