@@ -46,12 +46,13 @@ class StandingGroup(models.Model):
 class Standing(models.Model):
     """One nomination's place in its group at the group's stage: the engine's RankingRow, stored."""
 
-    # Indexed by (group, position) below; no index of its own (a national recompute writes 1.5 million rows,
-    # and every index costs on each).
+    # Rows a recompute replaces wholesale (after a national metrics import, three quarters of a million at
+    # once): no foreign key checked by the database on each (Django still cascades deletes), and the group
+    # indexed only by (group, position) below.
     group = models.ForeignKey(StandingGroup, verbose_name=_("ranking group"), on_delete=models.CASCADE,
-                              related_name="standings", db_index=False)
+                              related_name="standings", db_index=False, db_constraint=False)
     nomination = models.ForeignKey("awards.Nomination", verbose_name=_("nomination"), on_delete=models.CASCADE,
-                                   related_name="standings")
+                                   related_name="standings", db_constraint=False)
     # The engine's order: by rank, equal ranks by nominee code.
     position = models.PositiveIntegerField(_("position"))
     rank = models.PositiveIntegerField(_("rank"))
