@@ -317,7 +317,12 @@ def conflict_reassignments(round_, conflicts):
             found.setdefault((assignment.nomination_id, assignment.reviewer_id), []).append(assignment)
     for conflict in conflicts:
         conflict.reassignable = found.get((conflict.nomination_id, conflict.reviewer_id), [])
-    members = (Panel.members.through.objects.filter(panel__round=round_)
+    return panel_members(round_.id)
+
+
+def panel_members(round_id, *, exclude=()):
+    """The members of the round's panels but `exclude` (user ids): [(id, full name)] by name, one query."""
+    members = (Panel.members.through.objects.filter(panel__round_id=round_id).exclude(user_id__in=exclude)
                .values_list("user_id", "user__first_name", "user__last_name", "user__username").distinct())
     return sorted({(uid, name_from(first, last, username)) for uid, first, last, username in members},
                   key=lambda pair: pair[1].lower())

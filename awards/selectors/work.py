@@ -3,9 +3,8 @@ what needs attention across the rounds a committee member may read (the home pag
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from ..models import Assignment, AssignmentStatus, Conflict, Panel, Stage, StageKind, StageStatus
-from ..people import name_from
-from .committee import rounds_visible_to
+from ..models import Assignment, AssignmentStatus, Conflict, Stage, StageKind, StageStatus
+from .committee import panel_members, rounds_visible_to
 from .standings import flag_counts
 
 
@@ -27,11 +26,7 @@ def reassign_candidates(assignment):
     excluded = set(Conflict.objects.filter(nomination=nomination).values_list("reviewer_id", flat=True))
     excluded |= set(Assignment.objects.filter(nomination=nomination, stage=assignment.stage)
                     .values_list("reviewer_id", flat=True))
-    members = (Panel.members.through.objects.filter(panel__round_id=nomination.round_id)
-               .exclude(user_id__in=excluded)
-               .values_list("user_id", "user__first_name", "user__last_name", "user__username").distinct())
-    return sorted({(uid, name_from(first, last, username)) for uid, first, last, username in members},
-                  key=lambda pair: pair[1].lower())
+    return panel_members(nomination.round_id, exclude=excluded)
 
 
 def attention(user):

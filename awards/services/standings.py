@@ -58,12 +58,13 @@ def standings_refresh():
     for group_id, category_id in (StandingGroup.objects.filter(computed_changes__lt=F("changes"))
                                   .order_by("category_id", "id").values_list("id", "category_id")):
         stale.setdefault(category_id, []).append(group_id)
-    return sum(_recompute(group_ids) for group_ids in stale.values())
+    counts = _nomination_counts()
+    return sum(_recompute(group_ids, counts) for group_ids in stale.values())
 
 
 def group_recompute(group_id):
     """Recompute one group (if it is behind and no other worker is at it); whether it did."""
-    return _recompute([group_id]) == 1
+    return _recompute([group_id], _nomination_counts()) == 1
 
 
 def groups_create_missing():
@@ -114,9 +115,9 @@ def _claimed(group_ids):
         return [row[0] for row in cursor.fetchall()]
 
 
-def _recompute(group_ids):
+def _recompute(group_ids, counts):
     """Rank the groups `group_ids` (all of one category) from their inputs and replace their rows, in one
-    transaction; returns how many it recomputed."""
+    transaction; returns how many it recomputed. `counts`: _nomination_counts()."""
     with transaction.atomic():
         groups = list(StandingGroup.objects.filter(id__in=_claimed(group_ids), computed_changes__lt=F("changes"))
                       .select_related("round__edition", "round__province", "category__edition").order_by("id"))
@@ -130,7 +131,7 @@ def _recompute(group_ids):
             group.stage = next(s for s in stages[group.round_id] if s.id == group.stage_id)
         try:
             rankings = rank_groups(category, [(g.round, g.stage, stages[g.round_id]) for g in groups],
-                                   large=_large(category), every_round=_every_round(category, groups))
+                                   large=_large(category, counts), every_round=_every_round(category, groups))
             outcomes = [(group, _rows(group, ranking), {}) for group, ranking in zip(groups, rankings, strict=True)]
         except ScoringError:  # which groups cannot be ranked, and why, one at a time
             outcomes = [(group, *_rank(group, stages[group.round_id])) for group in groups]
@@ -148,11 +149,17 @@ def _recompute(group_ids):
     return len(groups)
 
 
-def _large(category):
+def _nomination_counts():
+    """{(edition id, category id): nominations} in one query: what `_large` compares."""
+    return {(edition_id, category_id): count for edition_id, category_id, count in
+            Nomination.objects.values_list("category__edition_id", "category_id").annotate(count=Count("id"))
+            .values_list("category__edition_id", "category_id", "count").order_by()}
+
+
+def _large(category, counts):
     """rank_edition's choice for a category holding a large share of its edition's nominations."""
-    counts = dict(Nomination.objects.filter(round__edition_id=category.edition_id).values_list("category_id")
-                  .annotate(count=Count("id")).order_by())
-    return is_large(counts.get(category.id, 0), sum(counts.values()))
+    edition = sum(count for (edition_id, _c), count in counts.items() if edition_id == category.edition_id)
+    return is_large(counts.get((category.edition_id, category.id), 0), edition)
 
 
 def _every_round(category, groups):
